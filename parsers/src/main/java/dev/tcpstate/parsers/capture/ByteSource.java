@@ -1,0 +1,136 @@
+package dev.tcpstate.parsers.capture;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+
+/**
+ * A window over a byte stream that record readers parse in place.
+ *
+ * <p>The window is one heap buffer filled from a channel in large reads. {@link #ensure(int)} makes a number of bytes
+ * available from the current position, compacting and refilling as needed; the buffer grows only up to a hard
+ * {@link #maxWindow} and only for lengths the caller has already validated, so no length field read from a file ever
+ * decides an allocation on its own. Positions are tracked as absolute stream offsets for diagnostics.
+ */
+final class ByteSource {
+    static final int INITIAL_CAPACITY = 1 << 20;
+
+    private final ReadableByteChannel channel;
+    private final int maxWindow;
+    private ByteBuffer buf;
+    private int generation;
+    /** Index in {@link #buf} of the current position. */
+    private int pos;
+    /** Index in {@link #buf} one past the last valid byte. */
+    private int end;
+    /** Stream offset of {@code buf[0]}. */
+    private long base;
+    private boolean eof;
+
+    ByteSource(ReadableByteChannel channel, int maxWindow) {
+        this.channel = channel;
+        this.maxWindow = maxWindow;
+        this.buf = ByteBuffer.allocate(Math.min(INITIAL_CAPACITY, maxWindow));
+    }
+
+    ByteBuffer buffer() {
+        return buf;
+    }
+
+    int generation() {
+        return generation;
+    }
+
+    /** Index of the current position in {@link #buffer()}. */
+    int position() {
+        return pos;
+    }
+
+    /** Absolute stream offset of the current position. */
+    long offset() {
+        return base + pos;
+    }
+
+    /** Bytes available in the window from the current position, without reading more. */
+    int available() {
+        return end - pos;
+    }
+
+    int maxWindow() {
+        return maxWindow;
+    }
+
+    /**
+     * Makes {@code n} bytes available from the current position.
+     *
+     * @return false when the stream ends first; {@link #available()} then tells how many bytes there were
+     */
+    boolean ensure(int n) throws IOException {
+        if (end - pos >= n) {
+            return true;
+        }
+        if (n > maxWindow) {
+            throw new IllegalArgumentException("window of " + n + " bytes exceeds " + maxWindow);
+        }
+        if (eof) {
+            return false;
+        }
+        if (n > buf.capacity()) {
+            int cap = buf.capacity();
+            while (cap < n) {
+                cap = Math.min(maxWindow, cap * 2);
+            }
+            ByteBuffer bigger = ByteBuffer.allocate(cap);
+            bigger.put(0, buf, pos, end - pos);
+            base += pos;
+            end -= pos;
+            pos = 0;
+            buf = bigger;
+            generation++;
+        } else if (pos > 0) {
+            buf.put(0, buf, pos, end - pos);
+            base += pos;
+            end -= pos;
+            pos = 0;
+        }
+        while (end - pos < n) {
+            buf.limit(buf.capacity()).position(end);
+            int r = channel.read(buf);
+            if (r < 0) {
+                eof = true;
+                break;
+            }
+            end += r;
+        }
+        buf.limit(end).position(pos);
+        return end - pos >= n;
+    }
+
+    /** Moves the current position forward by {@code n} bytes, which must be available. */
+    void advance(int n) {
+        pos += n;
+    }
+
+    /**
+     * Skips {@code n} bytes, reading through them if they are not in the window.
+     *
+     * @throws EOFException when the stream ends first
+     */
+    void skip(long n) throws IOException {
+        while (n > 0) {
+            int avail = end - pos;
+            if (avail == 0 && !ensure(1)) {
+                throw new EOFException();
+            }
+            int step = (int) Math.min(n, end - pos);
+            pos += step;
+            n -= step;
+        }
+    }
+
+    /** True when no byte is left: the window is empty and the stream has ended. */
+    boolean atEnd() throws IOException {
+        return !ensure(1);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.tcpstate.parsers.capture;
+
+import java.io.BufferedInputStream;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
+import java.util.zip.GZIPInputStream;
+
+/** Opens captures by content: pcap, pcapng, either one gzip-compressed, from a file or standard input. */
+public final class Captures {
+    /** The name that stands for standard input. */
+    public static final String STDIN = "-";
+
+    private Captures() {
+    }
+
+    /**
+     * Opens a capture.
+     *
+     * @param name     a path, or {@link #STDIN}
+     * @param problems receives every problem found while reading, as it is found
+     * @throws CaptureFormatException when the input is not a capture
+     * @throws NoSuchFileException    when the file does not exist
+     */
+    public static CaptureReader open(String name, Consumer<CaptureProblem> problems) throws IOException {
+        if (STDIN.equals(name)) {
+            return open(name, System.in, problems);
+        }
+        Path path = Path.of(name);
+        if (Files.isDirectory(path)) {
+            throw new CaptureFormatException(new CaptureProblem(name, -1, -1, true, "is a directory, not a capture file"));
+        }
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+        byte[] head = new byte[4];
+        int n = readHead(channel, head);
+        CaptureFormat format = CaptureFormat.sniff(head, n);
+        if (format == CaptureFormat.GZIP) {
+            channel.close();
+            return open(name, new FileInputStream(path.toFile()), problems);
+        }
+        channel.position(0);
+        return open(name, channel, format, head, n, problems);
+    }
+
+    /** Opens a capture from a stream (gzip-compressed or not). The stream is closed with the reader. */
+    public static CaptureReader open(String name, InputStream in, Consumer<CaptureProblem> problems) throws IOException {
+        InputStream stream = new BufferedInputStream(in, 1 << 16);
+        byte[] head = new byte[4];
+        int n = peek(stream, head);
+        CaptureFormat format = CaptureFormat.sniff(head, n);
+        if (format == CaptureFormat.GZIP) {
+            stream = new BufferedInputStream(new GZIPInputStream(stream, 1 << 16), 1 << 16);
+            n = peek(stream, head);
+            format = CaptureFormat.sniff(head, n);
+            if (format == CaptureFormat.GZIP) {
+                format = null;
+            }
+        }
+        return open(name, Channels.newChannel(stream), format, head, n, problems);
+    }
+
+    private static CaptureReader open(String name, ReadableByteChannel channel, CaptureFormat format, byte[] head, int n,
+                                      Consumer<CaptureProblem> problems) throws IOException {
+        if (format == null) {
+            channel.close();
+            String what = n < 4
+                    ? "only " + n + " bytes"
+                    : String.format("magic number %02x%02x%02x%02x", head[0], head[1], head[2], head[3]);
+            throw new CaptureFormatException(new CaptureProblem(name, 0, -1, true,
+                    "not a capture: " + what + " (expected pcap a1b2c3d4/a1b23c4d in either byte order, pcapng 0a0d0d0a, or gzip 1f8b)"));
+        }
+        return switch (format) {
+            case PCAP -> new PcapReader(name, channel, problems);
+            case PCAPNG -> new PcapngReader(name, channel, problems);
+            case GZIP -> throw new IllegalStateException();
+        };
+    }
+
+    private static int readHead(FileChannel channel, byte[] head) throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(head);
+        while (b.hasRemaining()) {
+            if (channel.read(b) < 0) {
+                break;
+            }
+        }
+        return b.position();
+    }
+
+    private static int peek(InputStream in, byte[] head) throws IOException {
+        in.mark(head.length);
+        int n = in.readNBytes(head, 0, head.length);
+        in.reset();
+        return n;
+    }
+}

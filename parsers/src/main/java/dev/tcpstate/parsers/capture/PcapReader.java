@@ -1,0 +1,240 @@
+package dev.tcpstate.parsers.capture;
+
+import dev.tcpstate.parsers.ksy.PcapFile;
+import io.kaitai.struct.ByteBufferKaitaiStream;
+import java.io.IOException;
+import java.nio.channels.ReadableByteChannel;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Reads classic pcap files (both byte orders, microsecond and nanosecond timestamps) record by record.
+ *
+ * <p>The layouts come from {@code pcap_file.ksy}; one generated record-header object is reused for every record and
+ * the packet bytes are handed out in place. A record header whose lengths are implausible is reported and the reader
+ * looks for the next plausible record (two consecutive headers that make sense) before giving up.
+ */
+final class PcapReader implements CaptureReader {
+    /** Largest captured length accepted without question: libpcap's and Wireshark's maximum snapshot length. */
+    static final int MAX_PLAUSIBLE_CAPLEN = 262_144;
+    /** How far ahead the reader looks for the next plausible record after a corrupt record header. */
+    static final int RESYNC_LIMIT = 16 << 20;
+    static final int MAX_WINDOW = 1 << 24;
+    private static final int HEADER = 24;
+    private static final int RECORD_HEADER = 16;
+    /** How many per-record warnings of one kind are printed before they are only counted. */
+    private static final int WARNINGS_SHOWN = 5;
+
+    private final String name;
+    private final ReadableByteChannel channel;
+    private final Consumer<CaptureProblem> problems;
+    private final ByteSource src;
+    private final boolean littleEndian;
+    private final boolean nanos;
+    private final long snaplen;
+    private final int linkType;
+    private final int versionMajor;
+    private final int versionMinor;
+    /** Largest captured length read as a packet: the snap length or libpcap's maximum, within the window. */
+    private final long capLimit;
+
+    private ByteBufferKaitaiStream io;
+    private PcapFile.FileHeader.RecordHeader rh;
+    private int boundGeneration = -1;
+    private long packets;
+    private boolean damaged;
+    private boolean ended;
+    private long lastTsSec = -1;
+    private int overSnaplen;
+
+    PcapReader(String name, ReadableByteChannel channel, Consumer<CaptureProblem> problems) throws IOException {
+        this.name = name;
+        this.channel = channel;
+        this.problems = problems;
+        this.src = new ByteSource(channel, MAX_WINDOW);
+        if (!src.ensure(HEADER)) {
+            int have = src.available();
+            channel.close();
+            throw new CaptureFormatException(new CaptureProblem(name, 0, -1, true,
+                    "file ends after " + have + " bytes, inside the 24-byte pcap file header"));
+        }
+        bind();
+        PcapFile file = new PcapFile(io);
+        io.seek(src.position());
+        file._read();
+        PcapFile.FileHeader h = file.header();
+        byte[] magic = file.magic();
+        this.littleEndian = (magic[0] & 0xff) != 0xa1;
+        this.nanos = (littleEndian ? magic[1] : magic[2]) == 0x3c;
+        this.snaplen = h.snaplen();
+        this.linkType = (int) (h.linkTypeAndFcs() & 0x0FFF_FFFFL);
+        this.versionMajor = h.versionMajor();
+        this.versionMinor = h.versionMinor();
+        this.capLimit = Math.min(Math.max(snaplen, MAX_PLAUSIBLE_CAPLEN), MAX_WINDOW - 2 * RECORD_HEADER);
+        src.advance(HEADER);
+        rh = new PcapFile.FileHeader.RecordHeader(io, h, file, littleEndian);
+    }
+
+    private void bind() {
+        if (boundGeneration != src.generation()) {
+            io = new ByteBufferKaitaiStream(src.buffer());
+            if (rh != null) {
+                rh = new PcapFile.FileHeader.RecordHeader(io, null, null, littleEndian);
+            }
+            boundGeneration = src.generation();
+        }
+    }
+
+    @Override
+    public boolean next(PacketRecord record) throws IOException {
+        while (!ended) {
+            long offset = src.offset();
+            if (!src.ensure(RECORD_HEADER)) {
+                int have = src.available();
+                if (have > 0) {
+                    report(offset, packets + 1, true, "file ends " + have
+                            + " bytes into a 16-byte record header (capture cut off?)");
+                }
+                ended = true;
+                return false;
+            }
+            bind();
+            io.seek(src.position());
+            rh._read();
+            long incl = rh.inclLen();
+            long orig = rh.origLen();
+            if (incl > capLimit) {
+                String why = "corrupt record header: " + incl + " captured bytes (expected at most " + capLimit + ")";
+                if (!resync(offset, why)) {
+                    ended = true;
+                    return false;
+                }
+                continue;
+            }
+            if (snaplen > 0 && incl > snaplen) {
+                if (overSnaplen++ < WARNINGS_SHOWN) {
+                    report(offset, packets + 1, false, "captured length " + incl
+                            + " exceeds the file's snap length " + snaplen + " (read anyway)");
+                }
+            }
+            int total = RECORD_HEADER + (int) incl;
+            if (!src.ensure(total)) {
+                report(offset, packets + 1, true, "file ends after " + (src.available() - RECORD_HEADER) + " of "
+                        + incl + " captured bytes of the packet (capture cut off?)");
+                ended = true;
+                return false;
+            }
+            bind();
+            packets++;
+            long sec = rh.tsSec();
+            long frac = rh.tsFrac();
+            lastTsSec = sec;
+            record.packetNumber = packets;
+            record.timestampNanos = sec * 1_000_000_000L + (nanos ? frac : frac * 1_000L);
+            record.linkType = linkType;
+            record.interfaceId = 0;
+            record.originalLength = orig;
+            record.capturedLength = (int) incl;
+            record.fileOffset = offset;
+            if (record.buffer != src.buffer()) {
+                record.buffer = src.buffer();
+                record.bufferGeneration++;
+            }
+            record.offset = src.position() + RECORD_HEADER;
+            src.advance(total);
+            return true;
+        }
+        return false;
+    }
+
+    /** A stricter test used while looking for the next record after damage. */
+    private boolean candidate(long incl, long orig, long tsSec, long tsFrac) {
+        if (incl > capLimit || incl > orig || orig > 0x100000L) {
+            return false;
+        }
+        if (tsFrac >= (nanos ? 1_000_000_000L : 1_000_000L)) {
+            return false;
+        }
+        return lastTsSec < 0 || Math.abs(tsSec - lastTsSec) <= 86_400;
+    }
+
+    /**
+     * After a corrupt record header at {@code offset}, looks for the next offset where a record header and the one
+     * after it both make sense.
+     */
+    private boolean resync(long offset, String why) throws IOException {
+        damaged = true;
+        long scanned = 0;
+        src.advance(1);
+        while (scanned < RESYNC_LIMIT) {
+            if (!src.ensure(RECORD_HEADER)) {
+                break;
+            }
+            bind();
+            io.seek(src.position());
+            rh._read();
+            long incl = rh.inclLen();
+            if (candidate(incl, rh.origLen(), rh.tsSec(), rh.tsFrac())) {
+                int next = RECORD_HEADER + (int) incl;
+                if (src.ensure(next + RECORD_HEADER)) {
+                    bind();
+                    io.seek(src.position() + next);
+                    rh._read();
+                    if (candidate(rh.inclLen(), rh.origLen(), rh.tsSec(), rh.tsFrac())) {
+                        break;
+                    }
+                } else if (src.available() == next) {
+                    break; // the candidate is the last record of the file
+                }
+            }
+            src.advance(1);
+            scanned++;
+        }
+        boolean found = scanned < RESYNC_LIMIT && src.ensure(RECORD_HEADER);
+        if (found) {
+            report(offset, packets + 1, true, why + "; skipped " + (src.offset() - offset)
+                    + " bytes to the next plausible record at offset " + src.offset());
+        } else {
+            report(offset, packets + 1, true, why + "; no plausible record follows, reading stops");
+        }
+        return found;
+    }
+
+    private void report(long offset, long packet, boolean damage, String message) {
+        if (damage) {
+            damaged = true;
+        }
+        problems.accept(new CaptureProblem(name, offset, packet, damage, message));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String formatDescription() {
+        return "pcap " + versionMajor + "." + versionMinor + " (" + (littleEndian ? "little" : "big") + "-endian, "
+                + (nanos ? "nanosecond" : "microsecond") + " timestamps)";
+    }
+
+    @Override
+    public List<CaptureInterface> interfaces() {
+        return List.of(new CaptureInterface(linkType, snaplen, null));
+    }
+
+    @Override
+    public boolean damaged() {
+        return damaged;
+    }
+
+    @Override
+    public long bytesRead() {
+        return src.offset();
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}
