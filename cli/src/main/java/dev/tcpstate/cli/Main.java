@@ -1,0 +1,87 @@
+package dev.tcpstate.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.io.OutputStreamWriter;
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
+import java.io.BufferedWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The {@code tcpstate} command. */
+@Command(name = "tcpstate",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Replays the TCP state machine of both endpoints of every connection in a packet capture.",
+        subcommands = {InfoCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:analysis done",
+                "1:a check's policy was violated",
+                "2:usage error (bad option or argument)",
+                "3:a capture could not be read, whole or in part",
+                "4:internal error"},
+        footerHeading = "%nExamples:%n",
+        footer = {"  tcpstate info capture.pcap", "  tcpdump -w - -U | tcpstate info -"})
+public final class Main implements Runnable {
+
+    @Option(names = "--stacktrace", scope = ScopeType.INHERIT,
+            description = "Print the stack trace of an error, not only its one-line message.")
+    boolean stacktrace;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (see 'tcpstate --help')");
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new BufferedWriter(
+                new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16));
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        int code = run(out, err, args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs the command line with the given streams; returns the exit code. Nothing calls System.exit. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        Main main = new Main();
+        CommandLine cmd = new CommandLine(main);
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setOut(out);
+        cmd.setErr(err);
+        cmd.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? ExitCode.USAGE : ExitCode.INTERNAL);
+        cmd.setParameterExceptionHandler((ex, a) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("tcpstate: " + ex.getMessage());
+            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            return ExitCode.USAGE;
+        });
+        cmd.setExecutionExceptionHandler((ex, c, parseResult) -> {
+            if (ex instanceof CliException ce) {
+                c.getErr().println("tcpstate: " + ce.getMessage());
+                if (main.stacktrace) {
+                    ex.printStackTrace(c.getErr());
+                }
+                return ce.exitCode();
+            }
+            c.getErr().println("tcpstate: internal error: " + ex
+                    + (main.stacktrace ? "" : " (run with --stacktrace for details)"));
+            if (main.stacktrace) {
+                ex.printStackTrace(c.getErr());
+            }
+            return ExitCode.INTERNAL;
+        });
+        int code = cmd.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+}
