@@ -438,7 +438,7 @@ def syn_flood_server():
         time.sleep(0.05)
         c.close()
     wait_for("flood-sent")
-    time.sleep(1.3)              # one SYN-ACK retransmission for every half-open
+    time.sleep(1.6)              # one SYN-ACK retransmission (1 s) for every half-open, not two (3 s)
     finish(ls)
 
 
