@@ -199,7 +199,7 @@ def simultaneous_open_server():
     time.sleep(0.02)
     prime_tbf()
     s.connect((CLI4, 40004))
-    data = recv_exact(s, len(REQUEST))
+    recv_exact(s, len(REQUEST))
     s.sendall(RESPONSE)
     recv_until_eof(s)
     time.sleep(0.2)
@@ -429,7 +429,6 @@ FLOOD = 256
 
 def syn_flood_server():
     ls = listener(backlog=1024)
-    conns = []
     for _ in range(3):
         c, _ = ls.accept()
         recv_exact(c, len(REQUEST))
