@@ -22,6 +22,8 @@ public final class Connection {
     boolean partial;
     /** A RST was accepted by, or sent by, an endpoint. */
     boolean reset;
+    /** Some endpoint entered a final state. */
+    boolean ended;
     /** How long an endpoint had been in TIME-WAIT when a new SYN reused the pair; -1 if that did not happen. */
     long timeWaitReuseNanos = -1;
     /** Both endpoints final; the connection lingers until {@link #lingerUntilNanos}. */
@@ -86,9 +88,12 @@ public final class Connection {
      */
     public long timeWaitReuseNanos() { return timeWaitReuseNanos; }
 
-    /** Both endpoints are final (CLOSED, or LISTEN after a reset). */
+    /**
+     * Both endpoints final (CLOSED, or LISTEN after a reset), once the connection has ended: some endpoint went to a
+     * final state or a RST was seen. An endpoint the capture never showed counts as final then.
+     */
     public boolean bothFinal() {
-        return orig.state.isFinal() && resp.state.isFinal();
+        return (ended || reset) && orig.state.isFinal() && resp.state.isFinal();
     }
 
     /** Zeek {@code conn_state} code for the connection as it stands (S0, S1, SF, REJ, ... OTH). */

@@ -167,6 +167,9 @@ public final class ConnectionTracker {
         e.path.add(packet, timeNanos, from, to);
         e.state = to;
         e.stateSinceNanos = timeNanos;
+        if (to.isFinal()) {
+            c.ended = true;
+        }
         if (to == TcpState.TIME_WAIT) {
             // RFC 9293 section 3.10.8: TIME-WAIT lasts 2*MSL.
             e.timerAtNanos = timeNanos + settings.timeWaitNanos();
@@ -178,6 +181,15 @@ public final class ConnectionTracker {
         }
         schedule(c);
         listener.onTransition(c, e, from, to, packet, timeNanos);
+    }
+
+    /**
+     * Withdraws an endpoint's last step when a later segment proves it had not happened yet (crossing FINs). The
+     * path loses the step; the listener is not told again (it saw the step with the knowledge of its time).
+     */
+    void revise(Connection c, Endpoint e) {
+        e.state = e.path.removeLast();
+        e.timerAtNanos = Endpoint.NO_TIMER;
     }
 
     /** A retransmitted FIN arrived in TIME-WAIT: restart the 2 MSL timeout (RFC 9293 section 3.10.7.4). */

@@ -49,6 +49,13 @@ public final class StatePath {
         size++;
     }
 
+    /** Drops the last step (a revised inference); returns its source state. */
+    TcpState removeLast() {
+        TcpState from = from(size - 1);
+        size--;
+        return from;
+    }
+
     public long packet(int i) {
         return data[2 * check(i)] >>> 8;
     }

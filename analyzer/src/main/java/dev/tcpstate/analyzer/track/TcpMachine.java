@@ -196,6 +196,17 @@ final class TcpMachine {
             }
             s.finSent = true;
             s.finSeq = finSeq;
+            if (s.state == CLOSE_WAIT && r.finSent && ack && SeqNum.lt(p.ack, r.finSeq + 1)
+                    && s.path.size() > 0 && s.path.to(s.path.size() - 1) == CLOSE_WAIT) {
+                // Rule: crossing FINs. This FIN does not acknowledge the peer's FIN, so the peer's FIN had not
+                // arrived when it was sent: the endpoint closed from ESTABLISHED (-> FIN-WAIT-1) and the peer's FIN
+                // arrives afterwards (-> CLOSING, simultaneous close). The CLOSE-WAIT inferred from the earlier
+                // capture order is revised.
+                tracker.revise(c, s);
+                tracker.transition(c, s, FIN_WAIT_1, pkt, t);
+                tracker.transition(c, s, CLOSING, pkt, t);
+                return;
+            }
             switch (s.state) {
                 // Rule: FIN sent from ESTABLISHED is close(): ESTABLISHED -> FIN-WAIT-1.
                 case ESTABLISHED -> tracker.transition(c, s, FIN_WAIT_1, pkt, t);
