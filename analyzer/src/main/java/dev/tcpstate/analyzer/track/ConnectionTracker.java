@@ -148,7 +148,7 @@ public final class ConnectionTracker {
     public void finish(long nanos) {
         advanceTime(nanos);
         for (Connection c : live()) {
-            remove(c);
+            remove(c, now);
         }
         timers.clear();
     }
@@ -213,7 +213,7 @@ public final class ConnectionTracker {
         fire(c, c.orig, at);
         fire(c, c.resp, at);
         if (c.lingerUntilNanos <= at) {
-            remove(c);
+            remove(c, at);
             return;
         }
         if (!wasFinal && c.bothFinal()) {
@@ -241,17 +241,17 @@ public final class ConnectionTracker {
             c.lingerUntilNanos = at + settings.closedLingerNanos();
             schedule(c);
         } else {
-            remove(c);
+            remove(c, at);
         }
     }
 
-    private void remove(Connection c) {
+    private void remove(Connection c, long at) {
         if (c.removed) {
             return;
         }
         c.removed = true;
         table.remove(c.key, c);
-        Retired r = new Retired(c.key, c.incarnation, now + settings.incarnationMemoryNanos());
+        Retired r = new Retired(c.key, c.incarnation, at + settings.incarnationMemoryNanos());
         retired.put(c.key, r);
         retiredOrder.add(r);
         emitted++;
@@ -284,7 +284,7 @@ public final class ConnectionTracker {
                 transition(c, e, TcpState.CLOSED, p.packetNumber, p.timestampNanos);
             }
         }
-        remove(c);
+        remove(c, p.timestampNanos);
         retired.remove(c.key);
     }
 
