@@ -1,0 +1,68 @@
+package dev.tcpstate.analyzer;
+
+import java.time.Duration;
+
+/**
+ * Tunables of the analyzer. All durations are in capture time, never wall-clock time.
+ *
+ * @param mslNanos Maximum Segment Lifetime. Default 30 s: Linux holds TIME-WAIT for a fixed 60 s
+ *     ({@code TCP_TIMEWAIT_LEN} in {@code include/net/tcp.h}), i.e. 2*MSL with MSL = 30 s. RFC 793 section 3.3 and
+ *     RFC 9293 section 3.4.2 specify MSL = 2 minutes; set it to 120 s for the RFC's 4-minute TIME-WAIT.
+ * @param finWait2TimeoutNanos how long an endpoint stays in FIN-WAIT-2 before it goes CLOSED. Default 60 s, Linux
+ *     {@code net.ipv4.tcp_fin_timeout}, which Linux applies to a socket the application has closed.
+ * @param closedLingerNanos how long a connection whose two endpoints became final (CLOSED or LISTEN) through a
+ *     packet stays in the table to absorb stray packets (a retransmitted RST, data in flight) before it is emitted.
+ *     Default 5 s, the delay Zeek applies before removing a closed connection ({@code tcp_close_delay}). Zero emits
+ *     at once. No linger follows a close by timer (TIME-WAIT or FIN-WAIT-2 expiry).
+ * @param incarnationSlackNanos how long the incarnation number of a socket pair is remembered beyond 2*MSL after its
+ *     last connection left the table. Default 60 s; the memory is 2*MSL + slack (120 s with the defaults).
+ * @param verifyChecksums when true, a segment whose checksum the decoder found bad is treated as dropped by its
+ *     receiver: it counts for its sender (which did send it) but has no effect on arrival, and the Zeek history
+ *     records {@code c}. Default false, because captures taken on a sending host with checksum offload show bad
+ *     checksums on every outgoing segment (Zeek's {@code -C} does the same).
+ */
+public record AnalyzerSettings(long mslNanos, long finWait2TimeoutNanos, long closedLingerNanos,
+                               long incarnationSlackNanos, boolean verifyChecksums) {
+
+    /** The defaults documented on each component. */
+    public static final AnalyzerSettings DEFAULTS = new AnalyzerSettings(
+            Duration.ofSeconds(30).toNanos(),
+            Duration.ofSeconds(60).toNanos(),
+            Duration.ofSeconds(5).toNanos(),
+            Duration.ofSeconds(60).toNanos(),
+            false);
+
+    public AnalyzerSettings {
+        if (mslNanos <= 0 || finWait2TimeoutNanos <= 0 || closedLingerNanos < 0 || incarnationSlackNanos < 0) {
+            throw new IllegalArgumentException("durations must be positive (linger and slack may be zero)");
+        }
+    }
+
+    /** TIME-WAIT duration: 2*MSL (RFC 9293 section 3.10.8, "Time-Wait Timeout"). */
+    public long timeWaitNanos() {
+        return 2 * mslNanos;
+    }
+
+    /** How long a socket pair's last incarnation number is remembered after its connection left the table. */
+    public long incarnationMemoryNanos() {
+        return 2 * mslNanos + incarnationSlackNanos;
+    }
+
+    public AnalyzerSettings withMsl(Duration msl) {
+        return new AnalyzerSettings(msl.toNanos(), finWait2TimeoutNanos, closedLingerNanos, incarnationSlackNanos,
+                verifyChecksums);
+    }
+
+    public AnalyzerSettings withFinWait2Timeout(Duration d) {
+        return new AnalyzerSettings(mslNanos, d.toNanos(), closedLingerNanos, incarnationSlackNanos, verifyChecksums);
+    }
+
+    public AnalyzerSettings withClosedLinger(Duration d) {
+        return new AnalyzerSettings(mslNanos, finWait2TimeoutNanos, d.toNanos(), incarnationSlackNanos,
+                verifyChecksums);
+    }
+
+    public AnalyzerSettings withVerifyChecksums(boolean v) {
+        return new AnalyzerSettings(mslNanos, finWait2TimeoutNanos, closedLingerNanos, incarnationSlackNanos, v);
+    }
+}

@@ -1,0 +1,329 @@
+package dev.tcpstate.analyzer.track;
+
+import dev.tcpstate.analyzer.AnalyzerSettings;
+import dev.tcpstate.analyzer.ConnectionListener;
+import dev.tcpstate.analyzer.tcp.TcpState;
+import dev.tcpstate.parsers.decode.TcpPacket;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * The connection table: finds the connection of each segment, replays the state machine of both endpoints, runs
+ * the timers in capture time and emits each connection once, when it leaves the table.
+ *
+ * <p>Packets must be fed in capture order. A connection leaves the table when both endpoints are final and its
+ * timers have run; memory therefore follows live connections, not capture length. Not thread-safe.
+ */
+public final class ConnectionTracker {
+    private static final Comparator<Timer> BY_DEADLINE = Comparator.comparingLong(t -> t.atNanos);
+
+    private final AnalyzerSettings settings;
+    private final ConnectionListener listener;
+    private final TcpMachine machine = new TcpMachine(this);
+    private final HashMap<PairKey, Connection> table = new HashMap<>(1 << 16);
+    private final PairKey probe = new PairKey();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>(BY_DEADLINE);
+    /** Last incarnation number of socket pairs whose connection left the table, until they expire. */
+    private final HashMap<PairKey, Retired> retired = new HashMap<>();
+    private final ArrayDeque<Retired> retiredOrder = new ArrayDeque<>();
+    private long now = Long.MIN_VALUE;
+    private long emitted;
+
+    private record Timer(long atNanos, Connection c) {
+    }
+
+    private static final class Retired {
+        final PairKey key;
+        final int incarnation;
+        final long expiresNanos;
+
+        Retired(PairKey key, int incarnation, long expiresNanos) {
+            this.key = key;
+            this.incarnation = incarnation;
+            this.expiresNanos = expiresNanos;
+        }
+    }
+
+    public ConnectionTracker(AnalyzerSettings settings, ConnectionListener listener) {
+        this.settings = settings;
+        this.listener = listener;
+    }
+
+    public AnalyzerSettings settings() {
+        return settings;
+    }
+
+    /** Connections currently in the table. */
+    public int liveConnections() {
+        return table.size();
+    }
+
+    /** Connections emitted so far. */
+    public long emittedConnections() {
+        return emitted;
+    }
+
+    /** The live connections, ordered by first packet (allocates; for reports and tests). */
+    public List<Connection> live() {
+        List<Connection> out = new ArrayList<>(table.values());
+        out.sort(Comparator.comparingLong(Connection::firstPacket));
+        return out;
+    }
+
+    /** Applies one segment. {@code p} may be reused by the caller afterwards. */
+    public void onPacket(TcpPacket p) {
+        advanceTime(p.timestampNanos);
+        probe.set(p);
+        Connection c = table.get(probe);
+        boolean fromOrig = false;
+        int incarnation = 0;
+        if (c != null) {
+            fromOrig = isFromOriginator(c, p);
+            if (startsNewIncarnation(c, c.sender(fromOrig), p)) {
+                endByReuse(c, p);
+                incarnation = c.incarnation + 1;
+                c = null;
+            }
+        }
+        if (c == null) {
+            if (incarnation == 0) {
+                Retired r = retired.remove(probe);
+                incarnation = r == null ? 1 : r.incarnation + 1;
+            }
+            c = create(p, incarnation);
+            fromOrig = isFromOriginator(c, p);
+        }
+        c.lastPacket = p.packetNumber;
+        c.lastTimeNanos = p.timestampNanos;
+
+        Endpoint snd = c.sender(fromOrig);
+        boolean badSum = settings.verifyChecksums() && p.checksumStatus == TcpPacket.CHECKSUM_BAD;
+        boolean wasFinal = c.bothFinal();
+        boolean rexmit = machine.segment(c, snd, snd.peer, p, badSum);
+        if (badSum) {
+            c.zeek.badChecksum(fromOrig);
+        } else {
+            c.zeek.onPacket(fromOrig, p, p.window, rexmit);
+        }
+        listener.onPacket(c, p, fromOrig);
+        if (!wasFinal && c.bothFinal()) {
+            onBothFinal(c, p.timestampNanos, true);
+        }
+    }
+
+    /**
+     * Runs every timer due at or before {@code nanos} (capture time). Time never goes backwards: an earlier value
+     * is ignored.
+     */
+    public void advanceTime(long nanos) {
+        if (nanos > now) {
+            now = nanos;
+        }
+        Timer t;
+        while ((t = timers.peek()) != null && t.atNanos <= now) {
+            timers.poll();
+            Connection c = t.c;
+            if (c.removed || c.queuedAtNanos != t.atNanos) {
+                continue; // superseded
+            }
+            c.queuedAtNanos = Endpoint.NO_TIMER;
+            runTimers(c, t.atNanos);
+        }
+        Retired r;
+        while ((r = retiredOrder.peek()) != null && r.expiresNanos <= now) {
+            retiredOrder.poll();
+            retired.remove(r.key, r);
+        }
+    }
+
+    /**
+     * Runs the timers up to {@code nanos}, then emits every connection still in the table, in order of first packet,
+     * with the states they have at that time. The tracker is empty afterwards.
+     */
+    public void finish(long nanos) {
+        advanceTime(nanos);
+        for (Connection c : live()) {
+            remove(c, now);
+        }
+        timers.clear();
+    }
+
+    // ------------------------------------------------------------------------------------------------ internals
+
+    /**
+     * The single place where an endpoint changes state: records the path step, restarts the state's timer and
+     * tells the listener.
+     */
+    void transition(Connection c, Endpoint e, TcpState to, long packet, long timeNanos) {
+        TcpState from = e.state;
+        if (from == to) {
+            return;
+        }
+        e.path.add(packet, timeNanos, from, to);
+        e.state = to;
+        e.stateSinceNanos = timeNanos;
+        if (to.isFinal()) {
+            c.ended = true;
+        }
+        if (to == TcpState.TIME_WAIT) {
+            // RFC 9293 section 3.10.8: TIME-WAIT lasts 2*MSL.
+            e.timerAtNanos = timeNanos + settings.timeWaitNanos();
+        } else if (to == TcpState.FIN_WAIT_2) {
+            // Linux tcp_fin_timeout: FIN-WAIT-2 is not held forever.
+            e.timerAtNanos = timeNanos + settings.finWait2TimeoutNanos();
+        } else {
+            e.timerAtNanos = Endpoint.NO_TIMER;
+        }
+        schedule(c);
+        listener.onTransition(c, e, from, to, packet, timeNanos);
+    }
+
+    /**
+     * Withdraws an endpoint's last step when a later segment proves it had not happened yet (crossing FINs). The
+     * path loses the step; the listener is not told again (it saw the step with the knowledge of its time).
+     */
+    void revise(Connection c, Endpoint e) {
+        e.state = e.path.removeLast();
+        e.timerAtNanos = Endpoint.NO_TIMER;
+    }
+
+    /** A retransmitted FIN arrived in TIME-WAIT: restart the 2 MSL timeout (RFC 9293 section 3.10.7.4). */
+    void restartTimeWait(Connection c, Endpoint e, long timeNanos) {
+        e.timerAtNanos = timeNanos + settings.timeWaitNanos();
+        schedule(c);
+    }
+
+    private void schedule(Connection c) {
+        long at = Math.min(Math.min(c.orig.timerAtNanos, c.resp.timerAtNanos), c.lingerUntilNanos);
+        if (at != c.queuedAtNanos) {
+            c.queuedAtNanos = at;
+            if (at != Endpoint.NO_TIMER) {
+                timers.add(new Timer(at, c));
+            }
+        }
+    }
+
+    private void runTimers(Connection c, long at) {
+        boolean wasFinal = c.bothFinal();
+        fire(c, c.orig, at);
+        fire(c, c.resp, at);
+        if (c.lingerUntilNanos <= at) {
+            remove(c, at);
+            return;
+        }
+        if (!wasFinal && c.bothFinal()) {
+            onBothFinal(c, at, false);
+        } else {
+            schedule(c);
+        }
+    }
+
+    private void fire(Connection c, Endpoint e, long at) {
+        if (e.timerAtNanos > at) {
+            return;
+        }
+        long due = e.timerAtNanos;
+        e.timerAtNanos = Endpoint.NO_TIMER;
+        // Rule: the TIME-WAIT (2*MSL) or FIN-WAIT-2 (finWait2Timeout) timer expires: -> CLOSED.
+        if (e.state == TcpState.TIME_WAIT || e.state == TcpState.FIN_WAIT_2) {
+            transition(c, e, TcpState.CLOSED, 0, due);
+        }
+    }
+
+    /** Both endpoints just became final: linger for stray packets if a packet did it, else leave at once. */
+    private void onBothFinal(Connection c, long at, boolean byPacket) {
+        if (byPacket && settings.closedLingerNanos() > 0) {
+            c.lingerUntilNanos = at + settings.closedLingerNanos();
+            schedule(c);
+        } else {
+            remove(c, at);
+        }
+    }
+
+    private void remove(Connection c, long at) {
+        if (c.removed) {
+            return;
+        }
+        c.removed = true;
+        table.remove(c.key, c);
+        Retired r = new Retired(c.key, c.incarnation, at + settings.incarnationMemoryNanos());
+        retired.put(c.key, r);
+        retiredOrder.add(r);
+        emitted++;
+        listener.onConnectionEnd(c);
+    }
+
+    /**
+     * A new SYN (without ACK, not a retransmission of the sender's current ISN) starts a new incarnation when the
+     * current connection is over on both sides, was reset, or has an endpoint in TIME-WAIT.
+     */
+    private static boolean startsNewIncarnation(Connection c, Endpoint sender, TcpPacket p) {
+        if ((p.flags & (TcpPacket.SYN | TcpPacket.ACK | TcpPacket.RST)) != TcpPacket.SYN) {
+            return false;
+        }
+        if (sender.issKnown && p.seq == sender.iss) {
+            return false;
+        }
+        return c.bothFinal() || c.reset || c.orig.state == TcpState.TIME_WAIT || c.resp.state == TcpState.TIME_WAIT;
+    }
+
+    /**
+     * The new SYN ends the old connection. An endpoint in TIME-WAIT is reused (as Linux does): its last step is
+     * TIME-WAIT -> CLOSED, caused by the SYN's packet, and the time it had spent in TIME-WAIT is kept.
+     */
+    private void endByReuse(Connection c, TcpPacket p) {
+        for (Endpoint e : new Endpoint[] {c.orig, c.resp}) {
+            if (e.state == TcpState.TIME_WAIT) {
+                c.timeWaitReuseNanos = p.timestampNanos - e.stateSinceNanos;
+                e.timerAtNanos = Endpoint.NO_TIMER;
+                transition(c, e, TcpState.CLOSED, p.packetNumber, p.timestampNanos);
+            }
+        }
+        remove(c, p.timestampNanos);
+        retired.remove(c.key);
+    }
+
+    private Connection create(TcpPacket p, int incarnation) {
+        boolean sourceIsOrig = sourceIsOriginator(p);
+        boolean origIsA = sourceIsOrig == probe.srcIsA;
+        PairKey key = probe.copy();
+        Connection c = new Connection(key, incarnation, origIsA, !sourceIsOrig);
+        c.firstPacket = p.packetNumber;
+        c.firstTimeNanos = p.timestampNanos;
+        c.orig.stateSinceNanos = p.timestampNanos;
+        c.resp.stateSinceNanos = p.timestampNanos;
+        if (!(p.has(TcpPacket.SYN) && !p.has(TcpPacket.ACK))) {
+            c.partial = true; // the originator's SYN was not seen
+        }
+        table.put(key, c);
+        return c;
+    }
+
+    /**
+     * Who is the originator, decided on the connection's first packet: the SYN's sender; else the SYN-ACK's
+     * receiver; else the side with the ephemeral port (&gt;= 1024 against &lt; 1024); if both ports are on the same
+     * side of 1024, the higher port; on a tie, the first packet's sender.
+     */
+    static boolean sourceIsOriginator(TcpPacket p) {
+        if (p.has(TcpPacket.SYN)) {
+            return !p.has(TcpPacket.ACK);
+        }
+        boolean srcEphemeral = p.srcPort >= 1024, dstEphemeral = p.dstPort >= 1024;
+        if (srcEphemeral != dstEphemeral) {
+            return srcEphemeral;
+        }
+        if (p.srcPort != p.dstPort) {
+            return p.srcPort > p.dstPort;
+        }
+        return true;
+    }
+
+    private static boolean isFromOriginator(Connection c, TcpPacket p) {
+        return p.srcPort == c.origPort && p.srcLo == c.origLo && p.srcHi == c.origHi;
+    }
+}

@@ -1,0 +1,207 @@
+package dev.tcpstate.analyzer.track;
+
+import dev.tcpstate.analyzer.tcp.TcpState;
+
+/**
+ * One side of a connection as the observer reconstructs it: its state, the send and receive sequence variables
+ * of RFC 9293 section 3.3.1 as far as the capture shows them, and counters.
+ *
+ * <p>Fields are package-private and written only by the tracker; readers use the accessors.
+ */
+public final class Endpoint {
+    static final long NO_TIMER = Long.MAX_VALUE;
+
+    final Role role;
+    Endpoint peer;
+
+    TcpState state = TcpState.CLOSED;
+    /** The observer has evidence about this endpoint (its path has a known start). */
+    boolean known;
+    /** Entered through LISTEN (passive open). */
+    boolean passive;
+    long stateSinceNanos = Long.MIN_VALUE;
+    final StatePath path = new StatePath();
+
+    // --- send side (what this endpoint sent) ---
+    boolean issKnown;
+    /** ISS: initial send sequence number. */
+    int iss;
+    long synPacket;
+    long synTimeNanos;
+    /** The observer has seen a segment from this endpoint, so {@link #sndNxt} is meaningful. */
+    boolean seqKnown;
+    /** SND.UNA as acknowledged by the peer. */
+    int sndUna;
+    /** Highest sequence number sent plus one (the end of the highest segment seen). */
+    int sndNxt;
+    boolean finSent;
+    /** Sequence number of this endpoint's FIN. */
+    int finSeq;
+    /** Window-scale shift this endpoint offered on its SYN, -1 when absent or not seen. */
+    int windowScaleOffered = -1;
+    /** Both SYNs were seen and both carried the option (RFC 7323 section 2.2). */
+    boolean windowScaling;
+    /** Both SYNs (or SYN and SYN-ACK) were seen, so the scaling decision is known. */
+    boolean scalingKnown;
+    int lastWindowRaw = -1;
+    boolean lastWindowOnSyn;
+    boolean hasTimestamp;
+    int lastTsVal;
+
+    // --- receive side (what this endpoint has received, as known) ---
+    boolean rcvKnown;
+    /** RCV.NXT as far as the observer can tell. */
+    int rcvNxt;
+    /** The observer missed or reordered bytes, so RCV.NXT may be off. */
+    boolean rcvUncertain;
+    boolean ackSent;
+    int lastAckSent;
+    /** The peer's SYN arrived while there was no evidence of this endpoint; applied when it answers. */
+    boolean pendingPeerSyn;
+
+    // --- counters ---
+    long packets;
+    long payloadBytes;
+    long retransmissions;
+    long outOfWindow;
+    long duplicateSyns;
+    long unseenAcked;
+    long afterClose;
+
+    // --- timer ---
+    long timerAtNanos = NO_TIMER;
+
+    Endpoint(Role role) {
+        this.role = role;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public Endpoint peer() {
+        return peer;
+    }
+
+    public boolean isOriginator() {
+        return role == Role.ORIGINATOR;
+    }
+
+    public TcpState state() {
+        return state;
+    }
+
+    /** The endpoint opened passively (its path starts in LISTEN). */
+    public boolean isPassive() {
+        return passive;
+    }
+
+    /** The observer has seen evidence of this endpoint's TCB (a segment it sent or an answer it gave). */
+    public boolean isKnown() {
+        return known;
+    }
+
+    /** Capture time at which the endpoint entered its current state; {@link Long#MIN_VALUE} if never changed. */
+    public long stateSinceNanos() {
+        return stateSinceNanos;
+    }
+
+    public StatePath path() {
+        return path;
+    }
+
+    public boolean issKnown() {
+        return issKnown;
+    }
+
+    /** Initial send sequence number (valid when {@link #issKnown()}). */
+    public int iss() {
+        return iss;
+    }
+
+    /** SND.UNA: the highest acknowledgment the peer sent for this endpoint's data. */
+    public int sndUna() {
+        return sndUna;
+    }
+
+    /** Highest sequence number sent plus one. */
+    public int sndNxt() {
+        return sndNxt;
+    }
+
+    /** RCV.NXT as known to the observer (valid when {@link #rcvKnown()}). */
+    public int rcvNxt() {
+        return rcvNxt;
+    }
+
+    public boolean rcvKnown() {
+        return rcvKnown;
+    }
+
+    public boolean finSent() {
+        return finSent;
+    }
+
+    /** Sequence number of the FIN this endpoint sent (valid when {@link #finSent()}). */
+    public int finSeq() {
+        return finSeq;
+    }
+
+    /** Shift count offered on this endpoint's SYN, -1 when absent. */
+    public int windowScaleOffered() {
+        return windowScaleOffered;
+    }
+
+    /** Window scaling is in effect (both SYNs carried the option). */
+    public boolean windowScaling() {
+        return windowScaling;
+    }
+
+    public boolean hasTimestamp() {
+        return hasTimestamp;
+    }
+
+    /** Last TSval this endpoint sent (RFC 7323), unsigned in an int. */
+    public int lastTsVal() {
+        return lastTsVal;
+    }
+
+    public long packets() {
+        return packets;
+    }
+
+    /** Payload bytes sent, retransmissions included. */
+    public long payloadBytes() {
+        return payloadBytes;
+    }
+
+    /** Segments sent whose sequence space had all been sent before (data, SYN or FIN). */
+    public long retransmissions() {
+        return retransmissions;
+    }
+
+    /** Segments that arrived at this endpoint and failed the acceptability tests, so were not applied. */
+    public long outOfWindow() {
+        return outOfWindow;
+    }
+
+    /** SYNs (or SYN-ACKs) this endpoint sent again with the same ISN. */
+    public long duplicateSyns() {
+        return duplicateSyns;
+    }
+
+    /** Segments arriving here that acknowledged data from this endpoint the capture did not show. */
+    public long unseenAcked() {
+        return unseenAcked;
+    }
+
+    /** Segments this endpoint sent after both endpoints were final. */
+    public long afterClose() {
+        return afterClose;
+    }
+
+    @Override
+    public String toString() {
+        return role + " " + state + " path=" + path;
+    }
+}

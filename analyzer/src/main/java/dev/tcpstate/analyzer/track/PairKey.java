@@ -1,0 +1,65 @@
+package dev.tcpstate.analyzer.track;
+
+import dev.tcpstate.parsers.decode.TcpPacket;
+
+/**
+ * A socket pair in canonical order (the smaller address/port first), so both directions find the same entry.
+ * The tracker keeps one mutable instance as its lookup probe and copies it only when it inserts.
+ */
+final class PairKey {
+    int ipVersion;
+    long aHi, aLo, bHi, bLo;
+    int aPort, bPort;
+    /** For the probe only: the packet's source is side A. */
+    boolean srcIsA;
+    private int hash;
+
+    void set(TcpPacket p) {
+        ipVersion = p.ipVersion;
+        int c = compare(p.srcHi, p.srcLo, p.srcPort, p.dstHi, p.dstLo, p.dstPort);
+        srcIsA = c <= 0;
+        if (srcIsA) {
+            aHi = p.srcHi; aLo = p.srcLo; aPort = p.srcPort;
+            bHi = p.dstHi; bLo = p.dstLo; bPort = p.dstPort;
+        } else {
+            aHi = p.dstHi; aLo = p.dstLo; aPort = p.dstPort;
+            bHi = p.srcHi; bLo = p.srcLo; bPort = p.srcPort;
+        }
+        long h = aHi * 0x9E3779B97F4A7C15L;
+        h = (h ^ aLo) * 0x9E3779B97F4A7C15L;
+        h = (h ^ bHi) * 0x9E3779B97F4A7C15L;
+        h = (h ^ bLo) * 0x9E3779B97F4A7C15L;
+        h = (h ^ (((long) aPort << 16) | bPort | ((long) ipVersion << 32))) * 0x9E3779B97F4A7C15L;
+        hash = (int) (h ^ (h >>> 29));
+    }
+
+    private static int compare(long hi1, long lo1, int port1, long hi2, long lo2, int port2) {
+        int c = Long.compareUnsigned(hi1, hi2);
+        if (c != 0) return c;
+        c = Long.compareUnsigned(lo1, lo2);
+        if (c != 0) return c;
+        return Integer.compare(port1, port2);
+    }
+
+    PairKey copy() {
+        PairKey k = new PairKey();
+        k.ipVersion = ipVersion;
+        k.aHi = aHi; k.aLo = aLo; k.bHi = bHi; k.bLo = bLo;
+        k.aPort = aPort; k.bPort = bPort;
+        k.hash = hash;
+        return k;
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof PairKey)) return false;
+        PairKey k = (PairKey) o;
+        return hash == k.hash && aLo == k.aLo && bLo == k.bLo && aPort == k.aPort && bPort == k.bPort
+                && aHi == k.aHi && bHi == k.bHi && ipVersion == k.ipVersion;
+    }
+}

@@ -1,0 +1,290 @@
+package dev.tcpstate.analyzer.track;
+
+import static dev.tcpstate.analyzer.tcp.TcpState.CLOSED;
+import static dev.tcpstate.analyzer.tcp.TcpState.CLOSE_WAIT;
+import static dev.tcpstate.analyzer.tcp.TcpState.ESTABLISHED;
+import static dev.tcpstate.analyzer.tcp.TcpState.FIN_WAIT_1;
+import static dev.tcpstate.analyzer.tcp.TcpState.SYN_SENT;
+import static dev.tcpstate.analyzer.track.Flow.A;
+import static dev.tcpstate.analyzer.track.Flow.F;
+import static dev.tcpstate.analyzer.track.Flow.P;
+import static dev.tcpstate.analyzer.track.Flow.R;
+import static dev.tcpstate.analyzer.track.Flow.S;
+import static dev.tcpstate.analyzer.track.Flow.SEC;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tcpstate.analyzer.tcp.SeqNum;
+import dev.tcpstate.analyzer.tcp.TcpState;
+import dev.tcpstate.parsers.decode.TcpPacket;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class TrackerTest {
+
+    @Nested
+    class Eviction {
+        @Test
+        void closedConnection_leavesTableAfterLinger_emittedOnce() {
+            Flow f = new Flow().client(S).server(R | A);
+            assertThat(f.tracker.liveConnections()).isEqualTo(1);
+            f.tracker.advanceTime(f.time + 5 * SEC);
+            assertThat(f.tracker.liveConnections()).isZero();
+            assertThat(f.ended).hasSize(1);
+            f.tracker.finish(f.time + 100 * SEC);
+            assertThat(f.ended).hasSize(1);
+            assertThat(f.tracker.emittedConnections()).isEqualTo(1);
+        }
+
+        @Test
+        void finish_emitsLiveConnectionsWithStatesAsOfThatTime() {
+            Flow f = Flow.established();
+            f.tracker.finish(f.time);
+            assertThat(f.ended).hasSize(1);
+            assertThat(f.ended.get(0).originator().state()).isEqualTo(ESTABLISHED);
+            assertThat(f.tracker.liveConnections()).isZero();
+        }
+
+        @Test
+        void strayRstDuringLinger_countedNotApplied() {
+            Flow f = new Flow().client(S).server(R | A).server(R | A);
+            assertThat(f.resp().afterClose()).isEqualTo(1);
+            assertThat(f.tracker.liveConnections()).isEqualTo(1);
+        }
+    }
+
+    @Nested
+    class Incarnations {
+        @Test
+        void newSynAfterReset_incarnation2() {
+            Flow f = new Flow().client(S).server(R | A);
+            f.clientSeq = 0x1000;
+            f.client(S);
+            assertThat(f.ended).hasSize(1);
+            assertThat(f.conn().incarnation()).isEqualTo(2);
+        }
+
+        @Test
+        void retransmittedSynAfterReset_sameIncarnation() {
+            Flow f = new Flow().client(S).server(R | A).rawClient(S, Flow.CLIENT_ISN, 0, 0);
+            assertThat(f.ended).isEmpty();
+            assertThat(f.orig().afterClose()).isEqualTo(1);
+            assertThat(f.orig().path().size()).isEqualTo(2);
+        }
+
+        @Test
+        void numberingContinuesAfterConnectionLeftTable() {
+            Flow f = Flow.closedByClient();
+            f.tracker.advanceTime(f.time + 61 * SEC);
+            assertThat(f.tracker.liveConnections()).isZero();
+            f.after(62 * SEC);
+            f.clientSeq = 0x2000;
+            f.client(S);
+            assertThat(f.conn().incarnation()).isEqualTo(2);
+        }
+
+        @Test
+        void numberingRestartsAfterMemoryExpires() {
+            Flow f = Flow.closedByClient();
+            f.after(61 * SEC + 121 * SEC);
+            f.clientSeq = 0x2000;
+            f.client(S);
+            assertThat(f.conn().incarnation()).isEqualTo(1);
+        }
+    }
+
+    @Nested
+    class MidStream {
+        @Test
+        void dataBothWays_bothEstablished_partial() {
+            Flow f = new Flow().client(P | A, 100).server(P | A, 100);
+            assertThat(f.orig().state()).isEqualTo(ESTABLISHED);
+            assertThat(f.resp().state()).isEqualTo(ESTABLISHED);
+            assertThat(f.orig().path().initial()).isEqualTo(ESTABLISHED);
+            assertThat(f.orig().path().size()).isZero();
+            assertThat(f.conn().isPartial()).isTrue();
+            assertThat(f.transitions).isEmpty();
+        }
+
+        @Test
+        void oneWay_onlySenderEstablished() {
+            Flow f = new Flow().client(P | A, 100).client(P | A, 100);
+            assertThat(f.orig().state()).isEqualTo(ESTABLISHED);
+            assertThat(f.resp().isKnown()).isFalse();
+            assertThat(f.resp().state()).isEqualTo(CLOSED);
+        }
+
+        @Test
+        void finOnPartial_movesSenderOn() {
+            Flow f = new Flow().client(P | A, 100).server(A).client(F | A).server(A);
+            assertThat(f.orig().path().states()).containsExactly(ESTABLISHED, FIN_WAIT_1, TcpState.FIN_WAIT_2);
+            assertThat(f.resp().path().states()).containsExactly(ESTABLISHED, CLOSE_WAIT);
+        }
+
+        @Test
+        void firstAckOfPeerFin_provesCloseWait() {
+            Flow f = new Flow().client(F | A).server(A);
+            assertThat(f.orig().path().states()).containsExactly(ESTABLISHED, FIN_WAIT_1, TcpState.FIN_WAIT_2);
+            assertThat(f.resp().path().states()).containsExactly(ESTABLISHED, CLOSE_WAIT);
+        }
+    }
+
+    @Nested
+    class Originator {
+        @Test
+        void synSender() {
+            Flow f = new Flow();
+            f.serverPort = 50000;
+            f.client(S);
+            assertThat(f.conn().originator().isOriginator()).isTrue();
+            assertThat(f.conn().origPort()).isEqualTo(40000);
+        }
+
+        @Test
+        void synAckReceiver_flippedHistory() {
+            Flow f = new Flow().rawServer(S | A, Flow.SERVER_ISN, Flow.CLIENT_ISN + 1, 0);
+            assertThat(f.conn().origPort()).isEqualTo(40000);
+            assertThat(f.conn().history()).isEqualTo("^h");
+            assertThat(f.conn().isPartial()).isTrue();
+        }
+
+        @Test
+        void ephemeralPort() {
+            Flow f = new Flow().server(P | A, 10);
+            assertThat(f.conn().origPort()).isEqualTo(40000);
+        }
+
+        @Test
+        void bothEphemeral_higherPort() {
+            Flow f = new Flow();
+            f.serverPort = 50000;
+            f.client(P | A, 10);
+            assertThat(f.conn().origPort()).isEqualTo(50000);
+        }
+
+        @Test
+        void samePorts_firstSender() {
+            Flow f = new Flow();
+            f.serverPort = 40000;
+            f.server(P | A, 10);
+            assertThat(f.conn().origLo()).isEqualTo(0x0A000002L);
+        }
+    }
+
+    @Nested
+    class Zeek {
+        @Test
+        void sf() {
+            assertThat(Flow.closedByClient().conn().zeekConnState()).isEqualTo("SF");
+        }
+
+        @Test
+        void s2_onlyOriginatorClosed() {
+            assertThat(Flow.clientFinWait2().conn().zeekConnState()).isEqualTo("S2");
+        }
+
+        @Test
+        void s3_onlyResponderClosed() {
+            assertThat(Flow.established().server(F | A).conn().zeekConnState()).isEqualTo("S3");
+        }
+
+        @Test
+        void sh_originatorSynThenFin() {
+            assertThat(new Flow().client(S).client(F | A).conn().zeekConnState()).isEqualTo("SH");
+        }
+
+        @Test
+        void shr_responderFinOnly() {
+            Flow f = new Flow().rawServer(S | A, Flow.SERVER_ISN, Flow.CLIENT_ISN + 1, 0);
+            f.serverSeq++;
+            f.server(F | A);
+            assertThat(f.conn().zeekConnState()).isEqualTo("SHR");
+        }
+
+        @Test
+        void rstos0_synThenOriginatorRst() {
+            Flow f = new Flow().client(S).client(R);
+            assertThat(f.conn().zeekConnState()).isEqualTo("RSTOS0");
+            assertThat(f.conn().history()).isEqualTo("SR");
+        }
+
+        @Test
+        void rstrh_responderRstWithoutOriginatorHandshake() {
+            Flow f = new Flow().rawServer(S | A, Flow.SERVER_ISN, Flow.CLIENT_ISN + 1, 0);
+            f.serverSeq++;
+            f.server(R | A);
+            assertThat(f.conn().zeekConnState()).isEqualTo("RSTRH");
+        }
+
+        @Test
+        void oth_midstream() {
+            assertThat(new Flow().client(P | A, 10).server(P | A, 10).conn().zeekConnState()).isEqualTo("OTH");
+        }
+
+        @Test
+        void historyRepeatsSynWithNewSequence() {
+            Flow f = new Flow().client(S).rawClient(S, Flow.CLIENT_ISN + 7, 0, 0);
+            assertThat(f.conn().history()).isEqualTo("SS");
+        }
+
+        @Test
+        void zeroWindowAndBadChecksumLetters() {
+            Flow f = Flow.established();
+            f.window = 0;
+            f.server(A);
+            assertThat(f.conn().history()).isEqualTo("ShAaw");
+        }
+    }
+
+    @Nested
+    class WindowScaling {
+        @Test
+        void scalingAppliedOnlyWhenBothSynsCarryIt() {
+            Flow f = new Flow();
+            f.clientWscale = 7;
+            f.serverWscale = 7;
+            f.client(S).server(S | A).client(A);
+            assertThat(f.orig().windowScaling()).isTrue();
+            assertThat(f.resp().windowScaling()).isTrue();
+            Flow g = new Flow();
+            g.clientWscale = 7;
+            g.client(S).server(S | A);
+            assertThat(g.orig().windowScaling()).isFalse();
+        }
+
+        @Test
+        void scaledWindowAcceptsDataBeyondRawWindow() {
+            Flow f = new Flow();
+            f.clientWscale = 7;
+            f.serverWscale = 7;
+            f.window = 1000; // 128000 bytes scaled
+            f.client(S).server(S | A).client(A).server(A);
+            f.rawClient(P | A, f.clientSeq + 50_000, f.serverSeq, 1000);
+            assertThat(f.resp().outOfWindow()).isZero();
+            Flow g = new Flow();
+            g.window = 1000;
+            g.client(S).server(S | A).client(A).server(A);
+            g.rawClient(P | A, g.clientSeq + 50_000, g.serverSeq, 1000);
+            assertThat(g.resp().outOfWindow()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void seqNum_wrapSafe() {
+        assertThat(SeqNum.lt(0xFFFFFFF0, 0x10)).isTrue();
+        assertThat(SeqNum.gt(0x10, 0xFFFFFFF0)).isTrue();
+        assertThat(SeqNum.le(5, 5)).isTrue();
+        assertThat(SeqNum.ge(5, 6)).isFalse();
+        assertThat(SeqNum.add(0xFFFFFFFF, 2)).isEqualTo(1);
+        assertThat(SeqNum.diff(1, 0xFFFFFFFF)).isEqualTo(2);
+    }
+
+    @Test
+    void tcpState_names() {
+        assertThat(TcpState.FIN_WAIT_1.rfcName()).isEqualTo("FIN-WAIT-1");
+        assertThat(TcpState.ESTABLISHED.netstatName()).isEqualTo("ESTAB");
+        assertThat(TcpState.SYN_RECEIVED.netstatName()).isEqualTo("SYN-RECV");
+        assertThat(TcpState.CLOSED.netstatName()).isEqualTo("UNCONN");
+        assertThat(SYN_SENT.name()).isEqualTo("SYN_SENT");
+        assertThat(TcpPacket.flagString(S | A)).isEqualTo("S.");
+    }
+}
