@@ -287,6 +287,25 @@ final class PacketBuilder {
         return Arrays.copyOf(b, (b.length + 3) & ~3);
     }
 
+    /**
+     * Copies the records' bytes back to back into one buffer, as a capture reader hands them out, and points the
+     * records at it: one buffer object and one generation for all.
+     */
+    static PacketRecord[] inOneBuffer(PacketRecord... records) {
+        int total = GUARD;
+        for (PacketRecord r : records) total += r.capturedLength;
+        ByteBuffer shared = ByteBuffer.allocate(total + GUARD);
+        int at = GUARD;
+        for (PacketRecord r : records) {
+            shared.put(at, r.buffer, r.offset, r.capturedLength);
+            r.buffer = shared;
+            r.offset = at;
+            r.bufferGeneration = 1;
+            at += r.capturedLength;
+        }
+        return records;
+    }
+
     // ---- records ---------------------------------------------------------------------------------------------------
 
     /** A record holding all of {@code frame}, between guard bytes in a larger buffer. */
