@@ -64,6 +64,8 @@ public final class TcpPacket {
     public byte checksumStatus;
     /** The segment came from reassembled IP fragments. */
     public boolean reassembled;
+    /** The snap length cut the TCP options short: option fields not found may still have been on the wire. */
+    public boolean optionsTruncated;
 
     public boolean has(int flag) {
         return (flags & flag) != 0;
@@ -114,6 +116,7 @@ public final class TcpPacket {
         fastOpenCookieLength = other.fastOpenCookieLength;
         checksumStatus = other.checksumStatus;
         reassembled = other.reassembled;
+        optionsTruncated = other.optionsTruncated;
     }
 
     /** Flags in tcpdump's letters: S, F, R, P, U, E, W, A as '.', N for AE. */
