@@ -1,0 +1,80 @@
+package dev.tcpstate.cli;
+
+import dev.tcpstate.parsers.capture.CaptureFormatException;
+import dev.tcpstate.parsers.capture.CaptureProblem;
+import dev.tcpstate.parsers.capture.CaptureReader;
+import dev.tcpstate.parsers.capture.Captures;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.util.function.Consumer;
+
+/** Opens captures for a command and reports their problems on stderr as one line each, up to a limit. */
+final class CaptureSet {
+    /** Problems printed per capture before the rest are only counted. */
+    static final int PROBLEMS_SHOWN = 20;
+
+    private final PrintWriter err;
+    private int shown;
+    private long suppressed;
+
+    CaptureSet(PrintWriter err) {
+        this.err = err;
+    }
+
+    /** A listener that prints a capture's problems (the first {@link #PROBLEMS_SHOWN}) and counts the rest. */
+    Consumer<CaptureProblem> printer() {
+        return p -> {
+            if (shown < PROBLEMS_SHOWN) {
+                shown++;
+                err.println("tcpstate: " + (p.damage() ? "" : "warning: ") + p);
+            } else {
+                suppressed++;
+            }
+        };
+    }
+
+    /** Prints how many problem lines were held back, then starts counting afresh for the next capture. */
+    void endCapture(String name) {
+        if (suppressed > 0) {
+            err.println("tcpstate: " + name + ": " + suppressed + " more problems not shown");
+        }
+        shown = 0;
+        suppressed = 0;
+    }
+
+    private boolean failed;
+
+    /** True when a capture could not be opened or was damaged: the exit code is then 3. */
+    boolean failed() {
+        return failed;
+    }
+
+    /** Records that a capture was damaged (some bytes could not be read). */
+    void markDamaged() {
+        failed = true;
+    }
+
+    /**
+     * Opens a capture. When it cannot be opened, prints one line saying why, remembers the failure (exit code 3) and
+     * returns null, so the other captures are still analysed.
+     */
+    CaptureReader open(String name, Consumer<CaptureProblem> problems) {
+        String why;
+        try {
+            return Captures.open(name, problems);
+        } catch (CaptureFormatException e) {
+            why = e.problem().toString();
+        } catch (NoSuchFileException e) {
+            why = name + ": no such file";
+        } catch (AccessDeniedException e) {
+            why = name + ": permission denied";
+        } catch (IOException e) {
+            why = name + ": cannot read: " + e.getMessage();
+        }
+        failed = true;
+        err.println("tcpstate: " + why);
+        return null;
+    }
+}

@@ -1,0 +1,313 @@
+package dev.tcpstate.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tcpstate.parsers.capture.CaptureInterface;
+import dev.tcpstate.parsers.capture.CaptureProblem;
+import dev.tcpstate.parsers.capture.CaptureReader;
+import dev.tcpstate.parsers.capture.PacketRecord;
+import dev.tcpstate.parsers.decode.DecodeResult;
+import dev.tcpstate.parsers.decode.DecodeStats;
+import dev.tcpstate.parsers.decode.DecoderOptions;
+import dev.tcpstate.parsers.decode.FragmentDropReason;
+import dev.tcpstate.parsers.decode.LinkType;
+import dev.tcpstate.parsers.decode.MalformedReason;
+import dev.tcpstate.parsers.decode.PacketDecoder;
+import dev.tcpstate.parsers.decode.SocketPairSet;
+import dev.tcpstate.parsers.decode.TcpPacket;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code tcpstate info}: what a capture holds, before any analysis. */
+@Command(name = "info",
+        description = "Summarise captures: format, link types, packet count, time span, protocols,"
+                + " TCP socket pairs, checksums, truncation, fragments, and anything skipped and why.",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        footerHeading = "%nExamples:%n",
+        footer = {"  tcpstate info trace.pcapng",
+                "  tcpstate info --format json trace.pcap.gz",
+                "  tcpdump -i eth0 -w - -U | tcpstate info -"})
+final class InfoCommand implements Callable<Integer> {
+
+    enum Format { TEXT, JSON }
+
+    enum ChecksumPolicy { VERIFY, IGNORE }
+
+    @Parameters(arity = "1..*", paramLabel = "CAPTURE",
+            description = "pcap or pcapng file, optionally gzip-compressed; '-' reads standard input.")
+    List<String> captures;
+
+    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Option(names = "--checksums", defaultValue = "verify", paramLabel = "POLICY",
+            description = "TCP checksums: verify (count and mark bad ones) or ignore (for captures taken on a host"
+                    + " that offloads checksums to its NIC). Default: ${DEFAULT-VALUE}.")
+    ChecksumPolicy checksums;
+
+    @Spec
+    CommandSpec spec;
+
+    /** What one capture held. */
+    static final class Facts {
+        String name;
+        String format;
+        List<CaptureInterface> interfaces = List.of();
+        long packets;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        long capturedBytes;
+        long wireBytes;
+        long socketPairs;
+        DecodeStats stats;
+        boolean readWhole = true;
+        boolean opened;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        CaptureSet set = new CaptureSet(err);
+        DecoderOptions options = DecoderOptions.defaults().withVerifyChecksums(checksums == ChecksumPolicy.VERIFY);
+        SocketPairSet allPairs = new SocketPairSet();
+        List<Facts> all = new ArrayList<>();
+        for (String name : captures) {
+            Facts f = new Facts();
+            f.name = name;
+            all.add(f);
+            try (CaptureReader reader = set.open(name, set.printer())) {
+                if (reader == null) {
+                    f.readWhole = false;
+                    continue;
+                }
+                f.opened = true;
+                scan(reader, f, options, allPairs, set);
+            } catch (IOException e) {
+                f.readWhole = false;
+                set.markDamaged();
+                err.println("tcpstate: " + name + ": read error: " + e.getMessage());
+            }
+            set.endCapture(name);
+        }
+        if (format == Format.JSON) {
+            printJson(out, all, allPairs.size());
+        } else {
+            printText(out, all, allPairs.size());
+        }
+        return set.failed() ? ExitCode.CAPTURE_UNREADABLE : ExitCode.OK;
+    }
+
+    private static void scan(CaptureReader reader, Facts f, DecoderOptions options, SocketPairSet allPairs,
+                             CaptureSet set) throws IOException {
+        var printer = set.printer();
+        PacketDecoder decoder = new PacketDecoder(options);
+        decoder.setProblemListener((record, reason, message) ->
+                printer.accept(new CaptureProblem(reader.name(), record.fileOffset, record.packetNumber, false, message)));
+        SocketPairSet pairs = new SocketPairSet();
+        PacketRecord r = new PacketRecord();
+        TcpPacket tcp = new TcpPacket();
+        try {
+            while (reader.next(r)) {
+                f.packets++;
+                long t = r.timestampNanos;
+                if (t < f.first) {
+                    f.first = t;
+                }
+                if (t > f.last) {
+                    f.last = t;
+                }
+                f.capturedBytes += r.capturedLength;
+                f.wireBytes += r.originalLength;
+                if (decoder.decode(r, tcp) == DecodeResult.TCP) {
+                    pairs.add(tcp);
+                    allPairs.add(tcp);
+                }
+            }
+        } finally {
+            f.format = reader.formatDescription();
+            f.interfaces = List.copyOf(reader.interfaces());
+            f.stats = decoder.stats();
+            f.socketPairs = pairs.size();
+            if (reader.damaged()) {
+                f.readWhole = false;
+                set.markDamaged();
+            }
+        }
+    }
+
+    private static String time(long nanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)).toString();
+    }
+
+    private static String seconds(long nanos) {
+        return String.format("%d.%09d", nanos / 1_000_000_000L, nanos % 1_000_000_000L);
+    }
+
+    private static void printText(PrintWriter out, List<Facts> all, long totalPairs) {
+        boolean firstBlock = true;
+        for (Facts f : all) {
+            if (!f.opened) {
+                continue;
+            }
+            if (!firstBlock) {
+                out.println();
+            }
+            firstBlock = false;
+            DecodeStats s = f.stats;
+            row(out, "capture", f.name);
+            row(out, "format", f.format);
+            for (int i = 0; i < f.interfaces.size(); i++) {
+                CaptureInterface itf = f.interfaces.get(i);
+                row(out, i == 0 ? "interfaces" : "", "#" + i + " " + LinkType.name(itf.linkType()) + " (" + itf.linkType()
+                        + "), snap length " + itf.snapLength() + (itf.name() != null ? ", " + itf.name() : ""));
+            }
+            row(out, "packets", Long.toString(f.packets));
+            if (f.packets > 0) {
+                row(out, "first packet", time(f.first));
+                row(out, "last packet", time(f.last));
+                row(out, "duration", seconds(f.last - f.first) + " s");
+            }
+            row(out, "bytes", f.capturedBytes + " captured, " + f.wireBytes + " on the wire");
+            row(out, "IPv4 / IPv6", s.ipv4Packets() + " / " + s.ipv6Packets());
+            row(out, "TCP", s.count(DecodeResult.TCP) + " segments, " + f.socketPairs + " socket pairs");
+            row(out, "UDP", Long.toString(s.count(DecodeResult.UDP)));
+            row(out, "other IP", Long.toString(s.count(DecodeResult.OTHER_IP)));
+            row(out, "not IP", Long.toString(s.count(DecodeResult.NON_IP)));
+            row(out, "bad checksums", s.badChecksums() + " (verified " + (s.goodChecksums() + s.badChecksums())
+                    + ", not verifiable " + s.unverifiedChecksums() + ")");
+            row(out, "truncated", s.truncatedSegments() + " TCP segments cut short by the snap length");
+            row(out, "fragments", s.fragmentsSeen() + " seen, " + s.datagramsReassembled() + " datagrams reassembled, "
+                    + s.fragmentsDropped() + " dropped" + dropReasons(s));
+            row(out, "skipped", skipped(s));
+            row(out, "read whole", f.readWhole ? "yes" : "no (see the messages above)");
+        }
+        if (all.stream().filter(f -> f.opened).count() > 1) {
+            out.println();
+            row(out, "all captures", all.stream().mapToLong(f -> f.packets).sum() + " packets, " + totalPairs
+                    + " distinct TCP socket pairs");
+        }
+    }
+
+    private static String dropReasons(DecodeStats s) {
+        StringBuilder sb = new StringBuilder();
+        for (FragmentDropReason reason : FragmentDropReason.values()) {
+            long n = s.fragmentsDropped(reason);
+            if (n > 0) {
+                sb.append(sb.length() == 0 ? " (" : ", ").append(n).append(' ').append(reason.label());
+            }
+        }
+        return sb.length() == 0 ? "" : sb.append(')').toString();
+    }
+
+    private static String skipped(DecodeStats s) {
+        List<String> parts = new ArrayList<>();
+        long unsupported = s.count(DecodeResult.UNSUPPORTED_LINK);
+        if (unsupported > 0) {
+            parts.add(unsupported + " on unsupported link types " + s.unsupportedLinkTypes());
+        }
+        for (MalformedReason reason : MalformedReason.values()) {
+            long n = s.malformed(reason);
+            if (n > 0) {
+                parts.add(n + " malformed: " + reason.label());
+            }
+        }
+        return parts.isEmpty() ? "nothing" : String.join("; ", parts);
+    }
+
+    private static void row(PrintWriter out, String label, String value) {
+        out.printf("%-15s %s%n", label, value);
+    }
+
+    private static void printJson(PrintWriter out, List<Facts> all, long totalPairs) {
+        ObjectMapper mapper = Json.mapper();
+        List<ObjectNode> nodes = new ArrayList<>();
+        for (Facts f : all) {
+            nodes.add(json(mapper, f));
+        }
+        ObjectNode root;
+        if (nodes.size() == 1) {
+            root = nodes.get(0);
+        } else {
+            root = mapper.createObjectNode();
+            root.put("schema_version", Json.SCHEMA_VERSION);
+            root.put("packets", all.stream().mapToLong(f -> f.packets).sum());
+            root.put("socket_pairs", totalPairs);
+            root.put("read_whole", all.stream().allMatch(f -> f.readWhole));
+            ArrayNode arr = root.putArray("captures");
+            nodes.forEach(arr::add);
+        }
+        try {
+            out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ObjectNode json(ObjectMapper mapper, Facts f) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("schema_version", Json.SCHEMA_VERSION);
+        n.put("file", f.name);
+        n.put("read_whole", f.readWhole);
+        if (!f.opened) {
+            return n;
+        }
+        DecodeStats s = f.stats;
+        n.put("format", f.format);
+        ArrayNode itfs = n.putArray("interfaces");
+        for (CaptureInterface itf : f.interfaces) {
+            ObjectNode i = itfs.addObject();
+            i.put("link_type", itf.linkType());
+            i.put("link_type_name", LinkType.name(itf.linkType()));
+            i.put("snap_length", itf.snapLength());
+            if (itf.name() != null) {
+                i.put("name", itf.name());
+            }
+        }
+        n.put("packets", f.packets);
+        if (f.packets > 0) {
+            n.put("first_packet_time", time(f.first));
+            n.put("last_packet_time", time(f.last));
+            n.put("duration_seconds", (f.last - f.first) / 1e9);
+        }
+        n.put("captured_bytes", f.capturedBytes);
+        n.put("wire_bytes", f.wireBytes);
+        n.put("ipv4_packets", s.ipv4Packets());
+        n.put("ipv6_packets", s.ipv6Packets());
+        n.put("tcp_segments", s.count(DecodeResult.TCP));
+        n.put("udp_datagrams", s.count(DecodeResult.UDP));
+        n.put("other_ip_packets", s.count(DecodeResult.OTHER_IP));
+        n.put("non_ip_packets", s.count(DecodeResult.NON_IP));
+        n.put("socket_pairs", f.socketPairs);
+        n.put("checksums_verified", s.goodChecksums() + s.badChecksums());
+        n.put("bad_checksums", s.badChecksums());
+        n.put("checksums_not_verifiable", s.unverifiedChecksums());
+        n.put("truncated_segments", s.truncatedSegments());
+        n.put("fragments_seen", s.fragmentsSeen());
+        n.put("datagrams_reassembled", s.datagramsReassembled());
+        n.put("fragments_dropped", s.fragmentsDropped());
+        n.put("unsupported_link_packets", s.count(DecodeResult.UNSUPPORTED_LINK));
+        ArrayNode unsupported = n.putArray("unsupported_link_types");
+        s.unsupportedLinkTypes().forEach(unsupported::add);
+        ObjectNode malformed = n.putObject("malformed");
+        for (MalformedReason reason : MalformedReason.values()) {
+            if (s.malformed(reason) > 0) {
+                malformed.put(reason.name().toLowerCase(java.util.Locale.ROOT), s.malformed(reason));
+            }
+        }
+        return n;
+    }
+}
