@@ -688,13 +688,13 @@ public final class PacketDecoder {
         b.order(ByteOrder.BIG_ENDIAN);
         int i = start;
         int end = start + length;
-        long words = 0;
+        // Two 32-bit halves per 8 bytes: at most 2^33 per step and 8192 steps, so the long cannot overflow and the
+        // carries are folded once at the end.
         for (; end - i >= 8; i += 8) {
             long v = b.getLong(i);
-            words += v;
-            if (Long.compareUnsigned(words, v) < 0) words++; // end-around carry
+            sum += (v >>> 32) + (v & 0xffffffffL);
         }
-        sum += fold64(words);
+        sum = (sum >>> 32) + (sum & 0xffffffffL);
         for (; end - i >= 2; i += 2) sum += b.getShort(i) & 0xffff;
         if (i < end) sum += (b.get(i) & 0xff) << 8;
         while ((sum >>> 16) != 0) sum = (sum & 0xffff) + (sum >>> 16);
