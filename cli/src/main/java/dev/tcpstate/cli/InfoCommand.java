@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tcpstate.parsers.capture.CaptureInterface;
 import dev.tcpstate.parsers.capture.CaptureProblem;
 import dev.tcpstate.parsers.capture.CaptureReader;
-import dev.tcpstate.parsers.capture.PacketRecord;
+import dev.tcpstate.parsers.decode.DecodePipeline;
 import dev.tcpstate.parsers.decode.DecodeResult;
 import dev.tcpstate.parsers.decode.DecodeStats;
 import dev.tcpstate.parsers.decode.DecoderOptions;
@@ -15,7 +15,6 @@ import dev.tcpstate.parsers.decode.LinkType;
 import dev.tcpstate.parsers.decode.MalformedReason;
 import dev.tcpstate.parsers.decode.PacketDecoder;
 import dev.tcpstate.parsers.decode.SocketPairSet;
-import dev.tcpstate.parsers.decode.TcpPacket;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -83,7 +82,7 @@ final class InfoCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         CaptureSet set = new CaptureSet(err);
         DecoderOptions options = DecoderOptions.defaults().withVerifyChecksums(checksums == ChecksumPolicy.VERIFY);
-        SocketPairSet allPairs = new SocketPairSet();
+        SocketPairSet allPairs = captures.size() > 1 ? new SocketPairSet() : null;
         List<Facts> all = new ArrayList<>();
         for (String name : captures) {
             Facts f = new Facts();
@@ -104,9 +103,9 @@ final class InfoCommand implements Callable<Integer> {
             set.endCapture(name);
         }
         if (format == Format.JSON) {
-            printJson(out, all, allPairs.size());
+            printJson(out, all, allPairs == null ? all.get(0).socketPairs : allPairs.size());
         } else {
-            printText(out, all, allPairs.size());
+            printText(out, all, allPairs == null ? all.get(0).socketPairs : allPairs.size());
         }
         return set.failed() ? ExitCode.CAPTURE_UNREADABLE : ExitCode.OK;
     }
@@ -118,10 +117,8 @@ final class InfoCommand implements Callable<Integer> {
         decoder.setProblemListener((record, reason, message) ->
                 printer.accept(new CaptureProblem(reader.name(), record.fileOffset, record.packetNumber, false, message)));
         SocketPairSet pairs = new SocketPairSet();
-        PacketRecord r = new PacketRecord();
-        TcpPacket tcp = new TcpPacket();
         try {
-            while (reader.next(r)) {
+            new DecodePipeline(reader, decoder).run((r, result, tcp) -> {
                 f.packets++;
                 long t = r.timestampNanos;
                 if (t < f.first) {
@@ -132,11 +129,13 @@ final class InfoCommand implements Callable<Integer> {
                 }
                 f.capturedBytes += r.capturedLength;
                 f.wireBytes += r.originalLength;
-                if (decoder.decode(r, tcp) == DecodeResult.TCP) {
+                if (tcp != null) {
                     pairs.add(tcp);
-                    allPairs.add(tcp);
+                    if (allPairs != null) {
+                        allPairs.add(tcp);
+                    }
                 }
-            }
+            });
         } finally {
             f.format = reader.formatDescription();
             f.interfaces = List.copyOf(reader.interfaces());

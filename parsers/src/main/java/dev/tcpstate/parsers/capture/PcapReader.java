@@ -1,7 +1,7 @@
 package dev.tcpstate.parsers.capture;
 
 import dev.tcpstate.parsers.ksy.PcapFile;
-import io.kaitai.struct.ByteBufferKaitaiStream;
+import dev.tcpstate.parsers.io.HeapKaitaiStream;
 import java.io.IOException;
 import java.nio.channels.ReadableByteChannel;
 import java.util.List;
@@ -38,7 +38,7 @@ final class PcapReader implements CaptureReader {
     /** Largest captured length read as a packet: the snap length or libpcap's maximum, within the window. */
     private final long capLimit;
 
-    private ByteBufferKaitaiStream io;
+    private HeapKaitaiStream io;
     private PcapFile.FileHeader.RecordHeader rh;
     private int boundGeneration = -1;
     private long packets;
@@ -77,7 +77,7 @@ final class PcapReader implements CaptureReader {
 
     private void bind() {
         if (boundGeneration != src.generation()) {
-            io = new ByteBufferKaitaiStream(src.buffer());
+            io = new HeapKaitaiStream(src.buffer());
             if (rh != null) {
                 rh = new PcapFile.FileHeader.RecordHeader(io, null, null, littleEndian);
             }

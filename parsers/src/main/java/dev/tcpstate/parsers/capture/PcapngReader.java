@@ -1,7 +1,7 @@
 package dev.tcpstate.parsers.capture;
 
 import dev.tcpstate.parsers.ksy.Pcapng;
-import io.kaitai.struct.ByteBufferKaitaiStream;
+import dev.tcpstate.parsers.io.HeapKaitaiStream;
 import java.io.IOException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +68,7 @@ final class PcapngReader implements CaptureReader {
         final Pcapng.Section.OptionHeader option;
         final Pcapng.Section.U8Value u8;
 
-        Layouts(ByteBufferKaitaiStream io, boolean le) {
+        Layouts(HeapKaitaiStream io, boolean le) {
             block = new Pcapng.Section.BlockHeader(io, null, null, le);
             section = new Pcapng.Section.SectionHeader(io, null, null, le);
             idb = new Pcapng.Section.InterfaceDescription(io, null, null, le);
@@ -84,7 +84,7 @@ final class PcapngReader implements CaptureReader {
     private final ReadableByteChannel channel;
     private final Consumer<CaptureProblem> problems;
     private final ByteSource src;
-    private ByteBufferKaitaiStream io;
+    private HeapKaitaiStream io;
     private Layouts le;
     private Layouts be;
     private int boundGeneration = -1;
@@ -108,7 +108,7 @@ final class PcapngReader implements CaptureReader {
 
     private void bind() {
         if (boundGeneration != src.generation()) {
-            io = new ByteBufferKaitaiStream(src.buffer());
+            io = new HeapKaitaiStream(src.buffer());
             le = new Layouts(io, true);
             be = new Layouts(io, false);
             if (cur != null) {

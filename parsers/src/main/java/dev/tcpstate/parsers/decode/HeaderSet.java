@@ -11,7 +11,7 @@ import dev.tcpstate.parsers.ksy.Nflog;
 import dev.tcpstate.parsers.ksy.Ppp;
 import dev.tcpstate.parsers.ksy.TcpHeader;
 import dev.tcpstate.parsers.ksy.VlanTag;
-import io.kaitai.struct.ByteBufferKaitaiStream;
+import dev.tcpstate.parsers.io.HeapKaitaiStream;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -26,7 +26,7 @@ import java.nio.ByteOrder;
 final class HeaderSet {
     ByteBuffer source;
     ByteBuffer view;
-    ByteBufferKaitaiStream io;
+    HeapKaitaiStream io;
 
     EthernetFrame ethernet;
     VlanTag vlan;
@@ -49,7 +49,7 @@ final class HeaderSet {
         source = buffer;
         view = buffer.duplicate();
         view.order(ByteOrder.BIG_ENDIAN);
-        io = new ByteBufferKaitaiStream(view);
+        io = new HeapKaitaiStream(view);
         ethernet = new EthernetFrame(io);
         vlan = new VlanTag(io);
         mpls = new MplsLabel(io);
@@ -71,6 +71,7 @@ final class HeaderSet {
     /** Limits reads to {@code [0, end)}; {@code end} must be within the buffer's capacity. */
     void limit(int end) {
         view.limit(end);
+        io.limit(end);
     }
 
     /** Positions the stream at {@code pos}; the next {@code _read()} parses the header there. */

@@ -45,7 +45,12 @@ public final class SocketPairSet {
     }
 
     private static final class Table {
+        /** Slots of the small direct-mapped cache of recently added keys (a power of two). */
+        private static final int RECENT = 1 << 13;
         private final int width;
+        /** Recently added keys: most packets belong to a connection seen moments ago, so most adds stop here. */
+        private final long[] recent;
+        private final boolean[] recentUsed = new boolean[RECENT];
         private long[] slots;
         private boolean[] used;
         private int mask;
@@ -53,6 +58,7 @@ public final class SocketPairSet {
 
         Table(int width) {
             this.width = width;
+            this.recent = new long[RECENT * width];
             init(1 << 10);
         }
 
@@ -63,10 +69,17 @@ public final class SocketPairSet {
         }
 
         boolean add(long[] key) {
+            int h = hash(key);
+            int r = (h >>> 7) & (RECENT - 1);
+            if (recentUsed[r] && equalsIn(recent, r, key)) {
+                return false;
+            }
+            recentUsed[r] = true;
+            System.arraycopy(key, 0, recent, r * width, width);
             if (size * 3 >= (long) used.length * 2) {
                 grow();
             }
-            int i = hash(key) & mask;
+            int i = h & mask;
             while (used[i]) {
                 if (equalsAt(i, key)) {
                     return false;
@@ -80,9 +93,13 @@ public final class SocketPairSet {
         }
 
         private boolean equalsAt(int i, long[] key) {
+            return equalsIn(slots, i, key);
+        }
+
+        private boolean equalsIn(long[] array, int i, long[] key) {
             int base = i * width;
             for (int k = 0; k < width; k++) {
-                if (slots[base + k] != key[k]) {
+                if (array[base + k] != key[k]) {
                     return false;
                 }
             }

@@ -1,0 +1,237 @@
+package dev.tcpstate.parsers.decode;
+
+import dev.tcpstate.parsers.capture.CaptureReader;
+import dev.tcpstate.parsers.capture.PacketRecord;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Reads and decodes a capture on two threads while the caller consumes the decoded packets on its own, in capture
+ * order: reading (I/O and record framing) and decoding (link, IP, reassembly, TCP) each get a core, and whatever
+ * the caller does with the segments overlaps with both.
+ *
+ * <p>Records travel in batches: the reading thread copies each record's captured bytes into a batch, the decoding
+ * thread decodes the batch in place (one decoder, so IP fragments are reassembled exactly as in a single-threaded
+ * run), and the caller's {@link Sink} sees every record of every batch in order. Batches are recycled, so the
+ * steady state allocates nothing per packet.
+ */
+public final class DecodePipeline {
+    /** Receives every record of the capture, in order, on the thread that called {@link #run}. */
+    @FunctionalInterface
+    public interface Sink {
+        /**
+         * @param record the record's facts (its bytes are not valid here)
+         * @param result what the decoder found
+         * @param tcp    the decoded segment when {@code result} is {@link DecodeResult#TCP}, else null; reused
+         */
+        void accept(PacketRecord record, DecodeResult result, TcpPacket tcp);
+    }
+
+    static final int BATCH_RECORDS = 2048;
+    static final int BATCHES = 8;
+    private static final DecodeResult[] RESULTS = DecodeResult.values();
+
+    private final CaptureReader reader;
+    private final PacketDecoder decoder;
+
+    public DecodePipeline(CaptureReader reader, PacketDecoder decoder) {
+        this.reader = reader;
+        this.decoder = decoder;
+    }
+
+    /** A run of records: their bytes back to back, their facts in parallel arrays, and after decoding, the results. */
+    private static final class Batch {
+        byte[] data = new byte[1 << 18];
+        ByteBuffer buffer = ByteBuffer.wrap(data);
+        int used;
+        int count;
+        boolean last;
+        final int[] offset = new int[BATCH_RECORDS];
+        final int[] capLen = new int[BATCH_RECORDS];
+        final long[] origLen = new long[BATCH_RECORDS];
+        final long[] ts = new long[BATCH_RECORDS];
+        final long[] number = new long[BATCH_RECORDS];
+        final long[] fileOffset = new long[BATCH_RECORDS];
+        final int[] linkType = new int[BATCH_RECORDS];
+        final int[] iface = new int[BATCH_RECORDS];
+        final byte[] result = new byte[BATCH_RECORDS];
+        final TcpPacket[] tcp = new TcpPacket[BATCH_RECORDS];
+        int generation;
+
+        Batch() {
+            for (int i = 0; i < BATCH_RECORDS; i++) {
+                tcp[i] = new TcpPacket();
+            }
+        }
+
+        boolean fits(int n) {
+            return count < BATCH_RECORDS && used + n <= data.length;
+        }
+
+        void add(PacketRecord r) {
+            if (used + r.capturedLength > data.length) {
+                // A single record larger than the batch's bytes: grow (bounded by the reader's own limits).
+                byte[] bigger = new byte[Math.max(data.length * 2, used + r.capturedLength)];
+                System.arraycopy(data, 0, bigger, 0, used);
+                data = bigger;
+                buffer = ByteBuffer.wrap(data);
+            }
+            int i = count++;
+            System.arraycopy(r.buffer.array(), r.buffer.arrayOffset() + r.offset, data, used, r.capturedLength);
+            offset[i] = used;
+            capLen[i] = r.capturedLength;
+            origLen[i] = r.originalLength;
+            ts[i] = r.timestampNanos;
+            number[i] = r.packetNumber;
+            fileOffset[i] = r.fileOffset;
+            linkType[i] = r.linkType;
+            iface[i] = r.interfaceId;
+            used += r.capturedLength;
+        }
+
+        void view(int i, PacketRecord r) {
+            r.packetNumber = number[i];
+            r.timestampNanos = ts[i];
+            r.linkType = linkType[i];
+            r.interfaceId = iface[i];
+            r.originalLength = origLen[i];
+            r.capturedLength = capLen[i];
+            r.fileOffset = fileOffset[i];
+            r.offset = offset[i];
+            if (r.buffer != buffer) {
+                r.buffer = buffer;
+                r.bufferGeneration++;
+            }
+        }
+
+        void clear() {
+            used = 0;
+            count = 0;
+            last = false;
+        }
+    }
+
+    private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES);
+    private final BlockingQueue<Batch> toDecode = new ArrayBlockingQueue<>(BATCHES);
+    private final BlockingQueue<Batch> toConsume = new ArrayBlockingQueue<>(BATCHES);
+    private volatile Throwable failure;
+    private volatile boolean stopped;
+
+    /**
+     * Reads the whole capture, handing every record to {@code sink} on this thread. Reading problems go to the
+     * reader's problem listener, decoding problems to the decoder's, both from the worker threads.
+     *
+     * @throws IOException when reading fails (records before the failure have been delivered)
+     */
+    public void run(Sink sink) throws IOException {
+        for (int i = 0; i < BATCHES; i++) {
+            free.add(new Batch());
+        }
+        Thread readThread = new Thread(this::readLoop, "tcpstate-read");
+        Thread decodeThread = new Thread(this::decodeLoop, "tcpstate-decode");
+        readThread.setDaemon(true);
+        decodeThread.setDaemon(true);
+        readThread.start();
+        decodeThread.start();
+        PacketRecord view = new PacketRecord();
+        try {
+            while (true) {
+                Batch b = toConsume.take();
+                if (b.count < 0) {
+                    break;
+                }
+                for (int i = 0; i < b.count; i++) {
+                    b.view(i, view);
+                    DecodeResult result = RESULTS[b.result[i]];
+                    sink.accept(view, result, result == DecodeResult.TCP ? b.tcp[i] : null);
+                }
+                boolean last = b.last;
+                b.clear();
+                free.put(b);
+                if (last) {
+                    break;
+                }
+            }
+            readThread.join();
+            decodeThread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reading " + reader.name());
+        } finally {
+            stopped = true;
+            readThread.interrupt();
+            decodeThread.interrupt();
+        }
+        Throwable f = failure;
+        if (f instanceof IOException io) {
+            throw io;
+        }
+        if (f instanceof RuntimeException re) {
+            throw re;
+        }
+        if (f instanceof Error er) {
+            throw er;
+        }
+    }
+
+    private void readLoop() {
+        PacketRecord r = new PacketRecord();
+        Batch b = null;
+        try {
+            b = free.take();
+            while (!stopped) {
+                boolean more = reader.next(r);
+                if (!more) {
+                    b.last = true;
+                    toDecode.put(b);
+                    return;
+                }
+                if (!b.fits(r.capturedLength) && b.count > 0) {
+                    toDecode.put(b);
+                    b = free.take();
+                }
+                b.add(r);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            failure = t;
+            // Deliver what was read before the failure, then end.
+            if (b == null) {
+                b = new Batch();
+            }
+            b.last = true;
+            toDecode.offer(b);
+        }
+    }
+
+    private void decodeLoop() {
+        PacketRecord r = new PacketRecord();
+        try {
+            while (!stopped) {
+                Batch b = toDecode.take();
+                for (int i = 0; i < b.count; i++) {
+                    b.view(i, r);
+                    b.result[i] = (byte) decoder.decode(r, b.tcp[i]).ordinal();
+                }
+                boolean last = b.last;
+                toConsume.put(b);
+                if (last) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            if (failure == null) {
+                failure = t;
+            }
+            Batch end = new Batch();
+            end.count = -1;
+            toConsume.offer(end);
+        }
+    }
+}
