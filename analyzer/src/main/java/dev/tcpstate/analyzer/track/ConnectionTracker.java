@@ -260,14 +260,16 @@ public final class ConnectionTracker {
 
     /**
      * A new SYN (without ACK, not a retransmission of the sender's current ISN) starts a new incarnation when the
-     * current connection is over on both sides, was reset, or has an endpoint in TIME-WAIT.
+     * current connection is over on both sides, was reset, or has an endpoint in TIME-WAIT. A SYN from an endpoint
+     * that is CLOSED is always new, even with the same ISN: a closed endpoint has no connection to retransmit for
+     * (a client that retries connect() after a RST may reuse its ISN).
      */
     private static boolean startsNewIncarnation(Connection c, Endpoint sender, TcpPacket p) {
         if ((p.flags & (TcpPacket.SYN | TcpPacket.ACK | TcpPacket.RST)) != TcpPacket.SYN) {
             return false;
         }
-        if (sender.issKnown && p.seq == sender.iss) {
-            return false;
+        if (sender.issKnown && p.seq == sender.iss && !(sender.known && sender.state.isFinal())) {
+            return false; // a retransmission of the current SYN
         }
         return c.bothFinal() || c.reset || c.orig.state == TcpState.TIME_WAIT || c.resp.state == TcpState.TIME_WAIT;
     }

@@ -58,6 +58,19 @@ public final class Endpoint {
     int lastAckSent;
     /** The peer's SYN arrived while there was no evidence of this endpoint; applied when it answers. */
     boolean pendingPeerSyn;
+    /**
+     * The last step (to ESTABLISHED) was caused by a segment arriving here, not by anything this endpoint sent;
+     * {@link #packetsAtEstablished} is the endpoint's packet count then. A retransmitted SYN-ACK can withdraw it.
+     */
+    boolean establishedByArrival;
+    /** The endpoint has sent a SYN-ACK. */
+    boolean synAckSent;
+    long packetsAtEstablished;
+    /**
+     * The endpoint was shown not to take in the handshake's last segment (a SYN-ACK for an originator, the ACK of its
+     * SYN for a responder): arrivals of that kind no longer establish it; only a segment it sends does.
+     */
+    boolean handshakeRefused;
 
     // --- counters ---
     long packets;

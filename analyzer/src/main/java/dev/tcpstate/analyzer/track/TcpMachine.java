@@ -159,8 +159,15 @@ final class TcpMachine {
                         tracker.transition(c, s, SYN_RECEIVED, pkt, t);
                     }
                 }
+            } else if (ack && s.synAckSent && p.seq == s.iss) {
+                // A known endpoint sending its SYN-ACK again (same ISN) does not move its own state, but shows what
+                // did not arrive before.
+                retransmittedSynAck(c, s, r, pkt, t);
             }
-            // A known endpoint sending SYN again (same ISN) is a retransmission; it does not move state.
+            // Any other SYN from a known endpoint with the same ISN is a retransmission; it does not move state.
+            if (ack) {
+                s.synAckSent = true;
+            }
         } else if (ack) {
             if (!s.known) {
                 // Rule: a non-SYN segment with ACK proves its sender has a synchronized connection: it was
@@ -179,8 +186,17 @@ final class TcpMachine {
                 }
             } else if (s.state == SYN_SENT) {
                 // Rule: an endpoint in SYN-SENT sends nothing but SYNs; a non-SYN ACK proves a SYN-ACK arrived that
-                // the capture missed: SYN-SENT -> ESTABLISHED.
-                c.partial = true;
+                // the capture missed: SYN-SENT -> ESTABLISHED. When the capture showed SYN-ACKs that were not taken
+                // in (see retransmittedSynAck), this ACK is the proof that a later copy was.
+                if (!s.handshakeRefused) {
+                    c.partial = true;
+                }
+                s.handshakeRefused = false;
+                tracker.transition(c, s, ESTABLISHED, pkt, t);
+            } else if (s.state == SYN_RECEIVED && s.handshakeRefused) {
+                // Rule: a responder that refused the ACK of its SYN proves it has since taken one in by sending a
+                // non-SYN segment (a SYN-RECEIVED endpoint sends only SYN-ACKs): SYN-RECEIVED -> ESTABLISHED.
+                s.handshakeRefused = false;
                 tracker.transition(c, s, ESTABLISHED, pkt, t);
             }
         }
@@ -218,6 +234,39 @@ final class TcpMachine {
                 }
             }
         }
+    }
+
+    /**
+     * The sender {@code s} retransmits its SYN-ACK (same ISS). That proves two things about what arrived earlier.
+     *
+     * <p>Rule: a SYN-ACK sent again after the peer's ACK of it arrived proves that ACK was not accepted (Linux drops
+     * it when the listener's accept queue is full; it may also have been lost after the capture point): the
+     * sender's SYN-RECEIVED -> ESTABLISHED step is withdrawn, and later ACKs of the same SYN no longer establish it
+     * (they meet the same fate until the sender shows otherwise by sending a non-SYN segment).
+     *
+     * <p>Rule: an endpoint in SYN-SENT answers an acceptable SYN-ACK at once with an ACK (RFC 9293 section
+     * 3.10.7.3). A SYN-ACK retransmitted while the peer has sent nothing since its SYN-SENT -> ESTABLISHED step
+     * proves the earlier copy did not reach it: the step is withdrawn, and further copies are not taken as arrived
+     * until the peer answers one (its ACK then establishes it).
+     */
+    private void retransmittedSynAck(Connection c, Endpoint s, Endpoint r, long pkt, long t) {
+        if (s.state == ESTABLISHED && s.establishedByArrival && lastStepFrom(s, SYN_RECEIVED)
+                && s.sndNxt == s.iss + 1 && !s.finSent) {
+            tracker.revise(c, s);
+            s.establishedByArrival = false;
+            s.handshakeRefused = true;
+        }
+        if (r.state == ESTABLISHED && r.establishedByArrival && lastStepFrom(r, SYN_SENT)
+                && r.packets == r.packetsAtEstablished) {
+            tracker.revise(c, r);
+            r.establishedByArrival = false;
+            r.handshakeRefused = true;
+        }
+    }
+
+    private static boolean lastStepFrom(Endpoint e, TcpState from) {
+        int n = e.path.size();
+        return n > 0 && e.path.from(n - 1) == from && e.path.to(n - 1) == e.state;
     }
 
     /** The endpoint's own ACK is ground truth for its RCV.NXT at the time it sent it. */
@@ -311,14 +360,18 @@ final class TcpMachine {
         boolean finDone = false;
         switch (r.state) {
             case SYN_RECEIVED -> {
-                // Rule: the ACK of our SYN arrives: SYN-RECEIVED -> ESTABLISHED (RFC 9293 3.10.7.4, fifth).
-                if (!r.issKnown || gt(a, r.iss)) {
-                    tracker.transition(c, r, ESTABLISHED, pkt, t);
+                // Rule: the ACK of our SYN arrives: SYN-RECEIVED -> ESTABLISHED (RFC 9293 3.10.7.4, fifth), unless
+                // the endpoint was shown to refuse it (see retransmittedSynAck).
+                if ((!r.issKnown || gt(a, r.iss)) && !r.handshakeRefused) {
+                    establishByArrival(c, r, pkt, t);
                 }
             }
             case FIN_WAIT_1 -> {
                 if (finAcked && fin) {
-                    // Rule: the peer's FIN arrives and acknowledges ours: FIN-WAIT-1 -> TIME-WAIT.
+                    // Rule: the peer's FIN arrives and acknowledges ours. RFC 9293 section 3.10.7.4 processes the
+                    // ACK first (fifth check: FIN-WAIT-1 -> FIN-WAIT-2) and then the FIN bit (eighth check:
+                    // FIN-WAIT-2 -> TIME-WAIT), both on this segment.
+                    tracker.transition(c, r, FIN_WAIT_2, pkt, t);
                     tracker.transition(c, r, TIME_WAIT, pkt, t);
                     finDone = true;
                 } else if (finAcked) {
@@ -367,15 +420,25 @@ final class TcpMachine {
         if (!p.has(TcpPacket.SYN)) {
             return; // neither SYN nor RST: dropped in SYN-SENT
         }
+        if (ack && r.handshakeRefused) {
+            return; // an earlier copy of this SYN-ACK was shown not to arrive, and the endpoint has not answered since
+        }
         setRcvNxt(r, p.seq + 1 + p.payloadLength, false);
         if (ack) {
             r.sndUna = p.ack;
             // Rule: a SYN-ACK acknowledging our SYN arrives: SYN-SENT -> ESTABLISHED.
-            tracker.transition(c, r, ESTABLISHED, p.packetNumber, p.timestampNanos);
+            establishByArrival(c, r, p.packetNumber, p.timestampNanos);
         } else {
             // Rule: a SYN without ACK arrives: simultaneous open, SYN-SENT -> SYN-RECEIVED.
             tracker.transition(c, r, SYN_RECEIVED, p.packetNumber, p.timestampNanos);
         }
+    }
+
+    /** An arriving segment completes the endpoint's handshake; remembered so a retransmitted SYN-ACK can undo it. */
+    private void establishByArrival(Connection c, Endpoint r, long pkt, long t) {
+        tracker.transition(c, r, ESTABLISHED, pkt, t);
+        r.establishedByArrival = true;
+        r.packetsAtEstablished = r.packets;
     }
 
     /**

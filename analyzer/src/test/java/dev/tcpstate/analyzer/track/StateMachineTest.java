@@ -178,12 +178,48 @@ class StateMachineTest {
         }
 
         @Test
-        void synReceived_retransmittedSynAck_doesNotMoveState() {
+        void synReceived_retransmittedSynAck_doesNotMoveState_andShowsTheFirstDidNotArrive() {
             Flow f = new Flow().client(S).server(S | A).rawServer(S | A, Flow.SERVER_ISN, Flow.CLIENT_ISN + 1, 0);
             assertThat(f.resp().path().size()).isEqualTo(1);
             assertThat(f.resp().duplicateSyns()).isEqualTo(1);
-            assertThat(f.orig().path().size()).isEqualTo(2);
+            // the client never answered the first SYN-ACK: neither copy is taken as arrived
+            assertThat(states(f.orig())).containsExactly(CLOSED, SYN_SENT);
             assertThat(f.orig().outOfWindow()).isZero();
+            // its ACK then proves a copy arrived, without making the connection partial
+            f.client(A);
+            assertThat(states(f.orig())).containsExactly(CLOSED, SYN_SENT, ESTABLISHED);
+            assertThat(f.orig().path().step(1).packet()).isEqualTo(4);
+            assertThat(states(f.resp())).containsExactly(LISTEN, SYN_RECEIVED, ESTABLISHED);
+            assertThat(f.conn().isPartial()).isFalse();
+        }
+
+        @Test
+        void retransmittedSynAckAfterClientAck_clientStaysEstablished() {
+            Flow f = Flow.established().rawServer(S | A, Flow.SERVER_ISN, Flow.CLIENT_ISN + 1, 0);
+            assertThat(states(f.orig())).containsExactly(CLOSED, SYN_SENT, ESTABLISHED);
+        }
+
+        @Test
+        void retransmittedSynAckAfterAckArrived_ackWasRefused_responderBackToSynReceived() {
+            Flow f = Flow.established();
+            assertThat(states(f.resp())).containsExactly(LISTEN, SYN_RECEIVED, ESTABLISHED);
+            f.rawServer(S | A, Flow.SERVER_ISN, Flow.CLIENT_ISN + 1, 0);
+            assertThat(states(f.resp())).containsExactly(LISTEN, SYN_RECEIVED);
+            assertThat(f.resp().state()).isEqualTo(SYN_RECEIVED);
+            // the client answers the copy; the same ACK is refused again (full accept queue)
+            f.client(A);
+            assertThat(f.resp().state()).isEqualTo(SYN_RECEIVED);
+            assertThat(states(f.orig())).containsExactly(CLOSED, SYN_SENT, ESTABLISHED);
+            // the responder's own non-SYN segment proves it took one in
+            f.server(A, 10);
+            assertThat(states(f.resp())).containsExactly(LISTEN, SYN_RECEIVED, ESTABLISHED);
+            assertThat(f.resp().path().step(1).packet()).isEqualTo(6);
+        }
+
+        @Test
+        void retransmittedSynAckAfterResponderSentData_notWithdrawn() {
+            Flow f = Flow.established().server(A | P, 10).rawServer(S | A, Flow.SERVER_ISN, Flow.CLIENT_ISN + 1, 0);
+            assertThat(states(f.resp())).containsExactly(LISTEN, SYN_RECEIVED, ESTABLISHED);
         }
 
         @Test
@@ -310,9 +346,12 @@ class StateMachineTest {
         }
 
         @Test
-        void finWait1_finWithAckOfOurs_timeWaitDirectly() {
+        void finWait1_finWithAckOfOurs_throughFinWait2ToTimeWait() {
             Flow f = Flow.clientFinWait1().server(F | A);
-            assertThat(states(f.orig())).containsExactly(CLOSED, SYN_SENT, ESTABLISHED, FIN_WAIT_1, TIME_WAIT);
+            // RFC 9293 section 3.10.7.4: the ACK (fifth check) moves to FIN-WAIT-2, then the FIN (eighth) to TIME-WAIT
+            assertThat(states(f.orig())).containsExactly(CLOSED, SYN_SENT, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2,
+                    TIME_WAIT);
+            assertThat(f.orig().path().step(3).packet()).isEqualTo(f.orig().path().step(4).packet());
             assertThat(f.resp().state()).isEqualTo(LAST_ACK);
             f.client(A);
             assertThat(f.resp().state()).isEqualTo(CLOSED);

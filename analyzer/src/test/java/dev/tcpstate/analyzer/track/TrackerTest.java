@@ -64,11 +64,23 @@ class TrackerTest {
         }
 
         @Test
-        void retransmittedSynAfterReset_sameIncarnation() {
+        void sameIsnSynAfterAcceptedReset_newIncarnation() {
+            // the RST acknowledged the SYN, so the client went CLOSED; a SYN from CLOSED is a new active open
             Flow f = new Flow().client(S).server(R | A).rawClient(S, Flow.CLIENT_ISN, 0, 0);
-            assertThat(f.ended).isEmpty();
-            assertThat(f.orig().afterClose()).isEqualTo(1);
-            assertThat(f.orig().path().size()).isEqualTo(2);
+            assertThat(f.ended).hasSize(1);
+            assertThat(f.ended.get(0).zeekConnState()).isEqualTo("REJ");
+            assertThat(f.conn().incarnation()).isEqualTo(2);
+            assertThat(f.orig().path().states()).containsExactly(CLOSED, SYN_SENT);
+            f.server(R | A);
+            assertThat(f.conn().zeekConnState()).isEqualTo("REJ");
+        }
+
+        @Test
+        void sameIsnSynBeforeReset_retransmission() {
+            Flow f = new Flow().client(S).rawClient(S, Flow.CLIENT_ISN, 0, 0);
+            assertThat(f.conn().incarnation()).isEqualTo(1);
+            assertThat(f.orig().duplicateSyns()).isEqualTo(1);
+            assertThat(f.orig().path().size()).isEqualTo(1);
         }
 
         @Test
