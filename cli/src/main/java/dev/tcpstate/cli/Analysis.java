@@ -1,0 +1,114 @@
+package dev.tcpstate.cli;
+
+import dev.tcpstate.analyzer.AnalyzerSettings;
+import dev.tcpstate.analyzer.ConnectionListener;
+import dev.tcpstate.analyzer.track.ConnectionTracker;
+import dev.tcpstate.parsers.capture.CaptureProblem;
+import dev.tcpstate.parsers.capture.CaptureReader;
+import dev.tcpstate.parsers.decode.DecodePipeline;
+import dev.tcpstate.parsers.decode.DecoderOptions;
+import dev.tcpstate.parsers.decode.PacketDecoder;
+import dev.tcpstate.parsers.decode.TcpPacket;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Runs captures through the decoder into one connection tracker: the part every analysing command shares.
+ * Captures are read one after the other into the same tracker.
+ */
+final class Analysis {
+    private final PrintWriter err;
+    private final CaptureSet captures;
+    private final AnalyzerSettings settings;
+    private final DecoderOptions decoderOptions;
+    private Predicate<TcpPacket> filter = p -> true;
+    private CaptureTime stopAt;
+    private long firstNanos = Long.MIN_VALUE;
+    private long lastNanos = Long.MIN_VALUE;
+    private long packets;
+    private boolean stopped;
+
+    Analysis(PrintWriter err, AnalyzerSettings settings, DecoderOptions decoderOptions) {
+        this.err = err;
+        this.captures = new CaptureSet(err);
+        this.settings = settings;
+        this.decoderOptions = decoderOptions;
+    }
+
+    /** Only segments the filter accepts reach the tracker. */
+    Analysis filter(Predicate<TcpPacket> f) {
+        this.filter = f;
+        return this;
+    }
+
+    /** Stops at this moment: the states are those as they stood then. */
+    Analysis stopAt(CaptureTime t) {
+        this.stopAt = t;
+        return this;
+    }
+
+    /** Reads every capture into a tracker that reports to {@code listener}; returns the exit code. */
+    int run(List<String> names, ConnectionListener listener) {
+        ConnectionTracker tracker = new ConnectionTracker(settings, listener);
+        long[] stop = {Long.MAX_VALUE};
+        for (String name : names) {
+            if (stopped) {
+                break;
+            }
+            var printer = captures.printer();
+            try (CaptureReader reader = captures.open(name, printer)) {
+                if (reader == null) {
+                    continue;
+                }
+                PacketDecoder decoder = new PacketDecoder(decoderOptions);
+                decoder.setProblemListener((record, reason, message) ->
+                        printer.accept(new CaptureProblem(name, record.fileOffset, record.packetNumber, false, message)));
+                new DecodePipeline(reader, decoder).run((r, result, tcp) -> {
+                    if (stopped) {
+                        return;
+                    }
+                    long t = r.timestampNanos;
+                    if (firstNanos == Long.MIN_VALUE) {
+                        firstNanos = t;
+                        if (stopAt != null) {
+                            stop[0] = stopAt.resolve(t);
+                        }
+                    }
+                    if (t > stop[0]) {
+                        stopped = true;
+                        return;
+                    }
+                    packets++;
+                    if (t > lastNanos) {
+                        lastNanos = t;
+                    }
+                    if (tcp != null && filter.test(tcp)) {
+                        tracker.onPacket(tcp);
+                    } else {
+                        tracker.advanceTime(t);
+                    }
+                });
+                if (reader.damaged()) {
+                    captures.markDamaged();
+                }
+            } catch (IOException e) {
+                captures.markDamaged();
+                err.println("tcpstate: " + name + ": read error: " + e.getMessage());
+            }
+            captures.endCapture(name);
+        }
+        long end = stopAt != null && firstNanos != Long.MIN_VALUE ? stop[0] : lastNanos;
+        tracker.finish(end == Long.MIN_VALUE ? 0 : end);
+        return captures.failed() ? ExitCode.CAPTURE_UNREADABLE : ExitCode.OK;
+    }
+
+    long firstNanos() {
+        return firstNanos;
+    }
+
+    long packets() {
+        return packets;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.tcpstate.cli;
+
+import dev.tcpstate.analyzer.AnalyzerSettings;
+import dev.tcpstate.parsers.decode.DecoderOptions;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The analysis settings every analysing command accepts. */
+final class SettingsOptions {
+
+    enum ChecksumPolicy { VERIFY, IGNORE }
+
+    @Option(names = "--msl", paramLabel = "SECONDS",
+            description = "Maximum segment lifetime; TIME_WAIT lasts 2*MSL. Default: 30 (TIME_WAIT 60 s, as Linux"
+                    + " holds it; RFC 793 says 120).")
+    Double mslSeconds;
+
+    @Option(names = "--fin-wait-2-timeout", paramLabel = "SECONDS",
+            description = "Time after which an endpoint left in FIN_WAIT_2 is taken as CLOSED. Default: 60"
+                    + " (Linux net.ipv4.tcp_fin_timeout).")
+    Double finWait2Seconds;
+
+    @Option(names = "--checksums", defaultValue = "verify", paramLabel = "POLICY",
+            description = "TCP checksums: verify (a segment with a bad checksum is marked and counted, and does not"
+                    + " change state, as the receiver would drop it) or ignore (for captures taken on a host that"
+                    + " offloads checksums to its NIC). Default: ${DEFAULT-VALUE}.")
+    ChecksumPolicy checksums;
+
+    AnalyzerSettings analyzer() {
+        AnalyzerSettings s = AnalyzerSettings.DEFAULTS;
+        if (mslSeconds != null) {
+            s = s.withMsl(seconds(mslSeconds, "--msl"));
+        }
+        if (finWait2Seconds != null) {
+            s = s.withFinWait2Timeout(seconds(finWait2Seconds, "--fin-wait-2-timeout"));
+        }
+        return s.withVerifyChecksums(checksums == ChecksumPolicy.VERIFY);
+    }
+
+    DecoderOptions decoder() {
+        return DecoderOptions.defaults().withVerifyChecksums(checksums == ChecksumPolicy.VERIFY);
+    }
+
+    private static Duration seconds(double s, String option) {
+        if (!(s > 0) || s > 86_400 * 365) {
+            throw new IllegalArgumentException(option + " must be a positive number of seconds");
+        }
+        return Duration.ofNanos((long) (s * 1e9));
+    }
+}

@@ -1,0 +1,130 @@
+package dev.tcpstate.cli;
+
+import dev.tcpstate.analyzer.ConnectionListener;
+import dev.tcpstate.analyzer.tcp.TcpState;
+import dev.tcpstate.analyzer.track.Connection;
+import dev.tcpstate.analyzer.track.Endpoint;
+import dev.tcpstate.parsers.decode.TcpPacket;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code tcpstate timeline}: a ladder view of one socket pair, with both endpoints' states after every packet. */
+@Command(name = "timeline",
+        description = "A ladder view of one connection: one line per packet (time, direction, flags, relative"
+                + " seq/ack, length) with both endpoints' states after it, so you can see why each state changed.",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        footerHeading = "%nExamples:%n",
+        footer = {"  tcpstate timeline trace.pcap --conn 10.0.0.1:40000-10.0.0.2:80",
+                "  tcpstate timeline trace.pcap --conn '[fd77::1]:40019-[fd77::2]:8080'"})
+final class TimelineCommand implements Callable<Integer> {
+
+    @Parameters(arity = "1..*", paramLabel = "CAPTURE", description = "pcap or pcapng file; '-' reads standard input.")
+    List<String> captures;
+
+    @Option(names = "--conn", required = true, paramLabel = "ADDR:PORT-ADDR:PORT",
+            description = "The socket pair to show, in either order (IPv6 as [ADDR]:PORT).")
+    String conn;
+
+    @Mixin
+    SettingsOptions settings;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Addresses.SocketPair pair;
+        try {
+            pair = Addresses.SocketPair.parse(conn);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--conn: " + e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Ladder ladder = new Ladder(out);
+        int code = new Analysis(err, settings.analyzer(), settings.decoder()).filter(pair::matches).run(captures, ladder);
+        if (ladder.lines == 0) {
+            out.println("no packets of " + conn);
+        }
+        out.flush();
+        return code;
+    }
+
+    /** Prints the ladder as the tracker applies each packet; timer steps get lines of their own. */
+    static final class Ladder implements ConnectionListener {
+        private final PrintWriter out;
+        private Connection current;
+        private long start;
+        private int origIsn, respIsn;
+        private boolean origIsnSet, respIsnSet;
+        long lines;
+
+        Ladder(PrintWriter out) {
+            this.out = out;
+        }
+
+        private void begin(Connection c) {
+            if (c == current) {
+                return;
+            }
+            current = c;
+            start = c.firstTimeNanos();
+            origIsnSet = false;
+            respIsnSet = false;
+            out.printf("%s%s  <->  %s   incarnation %d%n", lines > 0 ? "\n" : "",
+                    Addresses.endpoint(c.ipVersion(), c.origHi(), c.origLo(), c.origPort()),
+                    Addresses.endpoint(c.ipVersion(), c.respHi(), c.respLo(), c.respPort()), c.incarnation());
+            out.printf("%8s %12s  %-4s %-6s %12s %12s %6s   %-12s %-12s%n", "PACKET", "TIME", "DIR", "FLAGS", "SEQ", "ACK",
+                    "LEN", "ORIGINATOR", "RESPONDER");
+        }
+
+        @Override
+        public void onPacket(Connection c, TcpPacket p, boolean fromOriginator) {
+            begin(c);
+            if (fromOriginator && !origIsnSet) {
+                origIsn = p.seq;
+                origIsnSet = true;
+            } else if (!fromOriginator && !respIsnSet) {
+                respIsn = p.seq;
+                respIsnSet = true;
+            }
+            long relSeq = Integer.toUnsignedLong(p.seq - (fromOriginator ? origIsn : respIsn));
+            boolean peerKnown = fromOriginator ? respIsnSet : origIsnSet;
+            String ack = (p.flags & TcpPacket.ACK) == 0 ? "" : peerKnown
+                    ? Long.toString(Integer.toUnsignedLong(p.ack - (fromOriginator ? respIsn : origIsn)))
+                    : Integer.toUnsignedString(p.ack);
+            out.printf("%8d %12s  %-4s %-6s %12d %12s %6d   %-12s %-12s%s%n", p.packetNumber, offset(p.timestampNanos),
+                    fromOriginator ? "-->" : "<--", TcpPacket.flagString(p.flags), relSeq, ack, p.payloadLength,
+                    c.originator().state(), c.responder().state(),
+                    p.checksumStatus == TcpPacket.CHECKSUM_BAD ? "  (bad checksum)" : "");
+            lines++;
+        }
+
+        @Override
+        public void onTransition(Connection c, Endpoint e, TcpState from, TcpState to, long packet, long timeNanos) {
+            if (packet == 0 && c == current) {
+                out.printf("%8s %12s  %-4s %s: %s -> %s (timer)%n", "", offset(timeNanos), "",
+                        e.isOriginator() ? "originator" : "responder", from, to);
+                lines++;
+            }
+        }
+
+        @Override
+        public void onConnectionEnd(Connection c) {
+        }
+
+        private String offset(long nanos) {
+            long d = nanos - start;
+            return String.format("+%d.%06d", d / 1_000_000_000L, (d % 1_000_000_000L) / 1000);
+        }
+    }
+}
