@@ -34,6 +34,9 @@ public final class Connection {
 
     final ZeekState zeek;
 
+    /** Per-connection state of an observer (e.g. the anomaly detector); never read by the tracker. */
+    private Object attachment;
+
     Connection(PairKey key, int incarnation, boolean origIsA, boolean flippedForZeek) {
         this.key = key;
         this.ipVersion = key.ipVersion;
@@ -105,6 +108,12 @@ public final class Connection {
     public String history() {
         return zeek.history();
     }
+
+    /** The object an observer attached to this connection, or null. */
+    public Object attachment() { return attachment; }
+
+    /** Attaches an observer's per-connection state (one slot; the tracker never reads it). */
+    public void attach(Object o) { attachment = o; }
 
     @Override
     public String toString() {

@@ -1,0 +1,523 @@
+package dev.tcpstate.analyzer.anomaly;
+
+import dev.tcpstate.parsers.decode.TcpPacket;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The aggregate detectors: SYN flood per listening address and port, SYN scan per source and target host, SYN-ACK
+ * backscatter per target address. Each keeps a few counters per key over back-to-back windows of capture time and
+ * reports one anomaly per interval of consecutive qualifying windows. Tables are bounded
+ * ({@link AnomalySettings#maxTrackedKeys()}) and idle keys are dropped.
+ */
+final class Aggregates {
+    private static final int SOURCE_CAP = 1 << 16;
+    private static final int PORT_CAP = 1 << 16;
+    private static final long SWEEP_EVERY_NANOS = 60_000_000_000L;
+
+    /** Lookup key: an address pair plus a port (unused parts zero). Mutable as a probe; copied on insert. */
+    static final class Key {
+        int ipVersion;
+        long aHi, aLo, bHi, bLo;
+        int port;
+        private int hash;
+
+        Key set(int ipVersion, long aHi, long aLo, long bHi, long bLo, int port) {
+            this.ipVersion = ipVersion;
+            this.aHi = aHi; this.aLo = aLo; this.bHi = bHi; this.bLo = bLo;
+            this.port = port;
+            long h = (aHi * 0x9E3779B97F4A7C15L) ^ aLo;
+            h = (h * 0x9E3779B97F4A7C15L) ^ bHi;
+            h = (h * 0x9E3779B97F4A7C15L) ^ bLo;
+            h = (h * 0x9E3779B97F4A7C15L) ^ (port | ((long) ipVersion << 20));
+            h *= 0x9E3779B97F4A7C15L;
+            hash = (int) (h ^ (h >>> 32));
+            return this;
+        }
+
+        Key copy() {
+            return new Key().set(ipVersion, aHi, aLo, bHi, bLo, port);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.hash == hash && k.aLo == aLo && k.bLo == bLo && k.port == port
+                    && k.aHi == aHi && k.bHi == bHi && k.ipVersion == ipVersion;
+        }
+    }
+
+    /** Common window bookkeeping. */
+    abstract static class Entry {
+        final Key key;
+        long winStart;
+        long lastSeen;
+        boolean active;
+        int quiet;
+
+        Entry(Key key, long t) {
+            this.key = key;
+            this.winStart = t;
+            this.lastSeen = t;
+        }
+    }
+
+    /** A listening address and port receiving SYNs. */
+    static final class Listener extends Entry {
+        long winFirstSyn, winLastSyn, winFirstPacket;
+        int winSyns, winCompleted, winSynAckRexmit, winPeakHalfOpen;
+        int halfOpen;
+        final LongSet winSources = new LongSet(8, SOURCE_CAP);
+        // the flood interval
+        long fStart, fEnd, fFirstPacket, fSyns, fCompleted, fSynAckRexmit, fSuppressed;
+        int fPeakHalfOpen, fPeakSyns;
+        LongSet fSources;
+        long lastFloodStart = Long.MAX_VALUE, lastFloodEnd = Long.MIN_VALUE;
+
+        Listener(Key key, long t) {
+            super(key, t);
+        }
+
+        /** A connection whose SYN arrived at {@code t} belongs to a flood of this listener. */
+        boolean floodCovers(long t) {
+            return (active && t >= fStart) || (t >= lastFloodStart && t <= lastFloodEnd);
+        }
+
+        void halfOpenUp() {
+            halfOpen++;
+            if (halfOpen > winPeakHalfOpen) winPeakHalfOpen = halfOpen;
+        }
+    }
+
+    /** One source sending SYNs to one target host. */
+    static final class ScanPair extends Entry {
+        final LongSet winPorts = new LongSet(4, PORT_CAP);
+        long winFirstSyn, winLastSyn, winFirstPacket;
+        int winSyns, winCompleted, winOpen, winClosed;
+        long sStart, sEnd, sFirstPacket, sSyns, sCompleted, sOpen, sClosed, sSuppressed;
+        LongSet sPorts;
+        long lastScanStart = Long.MAX_VALUE, lastScanEnd = Long.MIN_VALUE;
+
+        ScanPair(Key key, long t) {
+            super(key, t);
+        }
+
+        boolean scanCovers(long t) {
+            return (active && t >= sStart) || (t >= lastScanStart && t <= lastScanEnd);
+        }
+    }
+
+    /** An address receiving SYN-ACKs for connections the capture never saw it open. */
+    static final class Victim extends Entry {
+        final LongSet winSources = new LongSet(4, SOURCE_CAP);
+        long winFirst, winLast, winFirstPacket;
+        int winSynAcks;
+        long bStart, bEnd, bFirstPacket, bSynAcks;
+        LongSet bSources;
+
+        Victim(Key key, long t) {
+            super(key, t);
+        }
+    }
+
+    private final AnomalySettings settings;
+    private final AnomalyDetector out;
+    private final HashMap<Key, Listener> listeners = new HashMap<>();
+    private final HashMap<Key, ScanPair> pairs = new HashMap<>();
+    private final HashMap<Key, Victim> victims = new HashMap<>();
+    private final Key probe = new Key();
+    private long nextSweep = Long.MIN_VALUE;
+    long untracked;
+
+    Aggregates(AnomalySettings settings, AnomalyDetector out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    // ------------------------------------------------------------------------------------------------ events
+
+    /** The first SYN of a connection, from its originator. */
+    void onSyn(ConnMarks m, TcpPacket p) {
+        long t = p.timestampNanos;
+        sweep(t);
+        Listener l = listeners.get(probe.set(p.ipVersion, p.dstHi, p.dstLo, 0, 0, p.dstPort));
+        if (l == null && listeners.size() < settings.maxTrackedKeys()) {
+            l = new Listener(probe.copy(), t);
+            l.winFirstSyn = t;
+            listeners.put(l.key, l);
+        } else if (l == null) {
+            untracked++;
+        }
+        if (l != null) {
+            rollListener(l, t);
+            if (l.winSyns == 0) {
+                l.winFirstSyn = t;
+                l.winFirstPacket = p.packetNumber;
+            }
+            l.winSyns++;
+            l.winLastSyn = t;
+            l.lastSeen = t;
+            l.winSources.add(LongSet.addressKey(p.srcHi, p.srcLo));
+            l.halfOpenUp();
+            m.listener = l;
+            m.halfOpen = true;
+        }
+
+        ScanPair s = pairs.get(probe.set(p.ipVersion, p.srcHi, p.srcLo, p.dstHi, p.dstLo, 0));
+        if (s == null && pairs.size() < settings.maxTrackedKeys()) {
+            s = new ScanPair(probe.copy(), t);
+            pairs.put(s.key, s);
+        } else if (s == null) {
+            untracked++;
+        }
+        if (s != null) {
+            rollScan(s, t);
+            if (s.winSyns == 0) {
+                s.winFirstSyn = t;
+                s.winFirstPacket = p.packetNumber;
+            }
+            s.winSyns++;
+            s.winLastSyn = t;
+            s.lastSeen = t;
+            s.winPorts.add(p.dstPort);
+            m.scan = s;
+        }
+    }
+
+    /** A SYN-ACK; {@code first}: the responder's first one on this connection. */
+    void onSynAck(ConnMarks m, TcpPacket p, boolean first, boolean unsolicited) {
+        long t = p.timestampNanos;
+        if (m.listener != null && !first) {
+            Listener l = m.listener;
+            rollListener(l, t);
+            l.winSynAckRexmit++;
+        }
+        if (m.scan != null && first) {
+            rollScan(m.scan, t);
+            m.scan.winOpen++;
+        }
+        if (unsolicited) {
+            Victim v = m.victim;
+            if (v == null) {
+                v = victims.get(probe.set(p.ipVersion, p.dstHi, p.dstLo, 0, 0, 0));
+                if (v == null && victims.size() < settings.maxTrackedKeys()) {
+                    v = new Victim(probe.copy(), t);
+                    victims.put(v.key, v);
+                } else if (v == null) {
+                    untracked++;
+                    return;
+                }
+                m.victim = v;
+            }
+            rollVictim(v, t);
+            if (v.winSynAcks == 0) {
+                v.winFirst = t;
+                v.winFirstPacket = p.packetNumber;
+            }
+            v.winSynAcks++;
+            v.winLast = t;
+            v.lastSeen = t;
+            v.winSources.add(LongSet.addressKey(p.srcHi, p.srcLo));
+        }
+    }
+
+    /** The responder refused the connection with a RST. */
+    void onRefused(ConnMarks m, long t) {
+        if (m.scan != null) {
+            rollScan(m.scan, t);
+            m.scan.winClosed++;
+        }
+    }
+
+    /** The originator completed the handshake. */
+    void onCompleted(ConnMarks m, long t) {
+        if (m.listener != null) {
+            rollListener(m.listener, t);
+            m.listener.winCompleted++;
+        }
+        if (m.scan != null) {
+            rollScan(m.scan, t);
+            m.scan.winCompleted++;
+        }
+        halfOpenEnded(m);
+    }
+
+    /** The connection stopped being half-open (completed, reset or gone). */
+    void halfOpenEnded(ConnMarks m) {
+        if (m.halfOpen) {
+            m.halfOpen = false;
+            if (m.listener != null) m.listener.halfOpen--;
+        }
+    }
+
+    /** Evaluates every open window as of {@code t}: called before the end-of-capture per-connection checks. */
+    void closeWindows(long t) {
+        for (Listener l : listeners.values()) {
+            evaluateListener(l);
+            resetListenerWindow(l, t);
+        }
+        for (ScanPair s : pairs.values()) {
+            evaluateScan(s);
+            resetScanWindow(s, t);
+        }
+        for (Victim v : victims.values()) {
+            evaluateVictim(v);
+            resetVictimWindow(v, t);
+        }
+    }
+
+    /** Reports every interval still open. */
+    void finish() {
+        for (Listener l : sorted(listeners.values())) if (l.active) endFlood(l);
+        for (ScanPair s : sorted(pairs.values())) if (s.active) endScan(s);
+        for (Victim v : sorted(victims.values())) if (v.active) endBackscatter(v);
+    }
+
+    private static <E extends Entry> List<E> sorted(java.util.Collection<E> c) {
+        List<E> l = new ArrayList<>(c);
+        l.sort((a, b) -> Long.compare(a.winStart, b.winStart));
+        return l;
+    }
+
+    // ------------------------------------------------------------------------------------------------ flood
+
+    private void rollListener(Listener l, long t) {
+        long w = settings.floodWindowNanos();
+        if (t < l.winStart + w) return;
+        evaluateListener(l);
+        long skipped = (t - l.winStart) / w - 1;
+        if (skipped > 0 && l.active) {
+            l.quiet += (int) Math.min(skipped, Integer.MAX_VALUE - l.quiet);
+            if (l.quiet >= settings.floodQuietWindows()) endFlood(l);
+        }
+        l.winStart += (skipped + 1) * w;
+        resetListenerWindow(l, l.winStart);
+    }
+
+    private void resetListenerWindow(Listener l, long start) {
+        l.winStart = Math.max(l.winStart, start);
+        l.winSyns = 0;
+        l.winCompleted = 0;
+        l.winSynAckRexmit = 0;
+        l.winPeakHalfOpen = l.halfOpen;
+        l.winSources.clear();
+    }
+
+    private void evaluateListener(Listener l) {
+        boolean flood = l.winSyns >= settings.floodMinSynsPerWindow()
+                && l.winPeakHalfOpen >= settings.floodMinHalfOpen()
+                && l.winCompleted <= settings.floodMaxCompletedRatio() * l.winSyns;
+        if (flood) {
+            if (!l.active) {
+                l.active = true;
+                l.fStart = l.winFirstSyn;
+                l.fFirstPacket = l.winFirstPacket;
+                l.fSyns = l.fCompleted = l.fSynAckRexmit = l.fSuppressed = 0;
+                l.fPeakHalfOpen = 0;
+                l.fPeakSyns = 0;
+                l.fSources = new LongSet(256, SOURCE_CAP);
+            }
+            l.quiet = 0;
+            l.fEnd = l.winLastSyn;
+            l.fPeakSyns = Math.max(l.fPeakSyns, l.winSyns);
+            l.fPeakHalfOpen = Math.max(l.fPeakHalfOpen, l.winPeakHalfOpen);
+            l.fSources.addAll(l.winSources);
+        } else if (l.active) {
+            l.quiet++;
+        }
+        if (l.active) {
+            l.fSyns += l.winSyns;
+            l.fCompleted += l.winCompleted;
+            l.fSynAckRexmit += l.winSynAckRexmit;
+            if (!flood && l.quiet >= settings.floodQuietWindows()) endFlood(l);
+        }
+    }
+
+    private void endFlood(Listener l) {
+        l.active = false;
+        l.lastFloodStart = l.fStart;
+        l.lastFloodEnd = l.fEnd;
+        Map<String, Object> ev = new LinkedHashMap<>();
+        double secs = (l.fEnd - l.fStart) / 1e9;
+        double windowSecs = settings.floodWindowNanos() / 1e9;
+        ev.put("start_nanos", l.fStart);
+        ev.put("end_nanos", l.fEnd);
+        ev.put("duration_seconds", round3(secs));
+        ev.put("syns", l.fSyns);
+        ev.put("peak_syn_rate", round3(l.fPeakSyns / windowSecs));
+        ev.put("peak_half_open", l.fPeakHalfOpen);
+        ev.put("sources", l.fSources.size());
+        ev.put("sources_capped", l.fSources.saturated());
+        ev.put("synack_retransmissions", l.fSynAckRexmit);
+        ev.put("completed_handshakes", l.fCompleted);
+        ev.put("completed_ratio", l.fSyns == 0 ? 0.0 : round3((double) l.fCompleted / l.fSyns));
+        ev.put("suppressed_connection_reports", l.fSuppressed);
+        String target = Anomaly.address(l.key.ipVersion, l.key.aHi, l.key.aLo) + ":" + l.key.port;
+        String msg = "SYN flood against " + target + ": " + l.fSyns + " SYNs from " + l.fSources.size()
+                + (l.fSources.saturated() ? "+" : "") + " sources over " + round3(secs) + " s (peak "
+                + round3(l.fPeakSyns / windowSecs) + "/s) left up to " + l.fPeakHalfOpen
+                + " connections half-open while " + l.fCompleted + " handshakes completed.";
+        out.emitAggregate(AnomalyType.SYN_FLOOD, Severity.ERROR, l.fStart, l.fFirstPacket, l.key.ipVersion, 0, 0, 0,
+                l.key.aHi, l.key.aLo, l.key.port, msg, ev);
+        l.fSources = null;
+    }
+
+    // ------------------------------------------------------------------------------------------------ scan
+
+    private void rollScan(ScanPair s, long t) {
+        long w = settings.scanWindowNanos();
+        if (t < s.winStart + w) return;
+        evaluateScan(s);
+        long skipped = (t - s.winStart) / w - 1;
+        if (skipped > 0 && s.active) endScan(s);
+        s.winStart += (skipped + 1) * w;
+        resetScanWindow(s, s.winStart);
+    }
+
+    private void resetScanWindow(ScanPair s, long start) {
+        s.winStart = Math.max(s.winStart, start);
+        s.winSyns = s.winCompleted = s.winOpen = s.winClosed = 0;
+        s.winPorts.clear();
+    }
+
+    private void evaluateScan(ScanPair s) {
+        boolean scan = s.winPorts.size() >= settings.scanMinPorts()
+                && s.winCompleted <= settings.scanMaxCompletedRatio() * s.winSyns;
+        if (scan) {
+            if (!s.active) {
+                s.active = true;
+                s.sStart = s.winFirstSyn;
+                s.sFirstPacket = s.winFirstPacket;
+                s.sSyns = s.sCompleted = s.sOpen = s.sClosed = s.sSuppressed = 0;
+                s.sPorts = new LongSet(256, PORT_CAP);
+            }
+            s.sEnd = s.winLastSyn;
+            s.sSyns += s.winSyns;
+            s.sCompleted += s.winCompleted;
+            s.sOpen += s.winOpen;
+            s.sClosed += s.winClosed;
+            s.sPorts.addAll(s.winPorts);
+        } else if (s.active) {
+            s.sOpen += s.winOpen;
+            s.sClosed += s.winClosed;
+            endScan(s);
+        }
+    }
+
+    private void endScan(ScanPair s) {
+        s.active = false;
+        s.lastScanStart = s.sStart;
+        s.lastScanEnd = s.sEnd;
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("start_nanos", s.sStart);
+        ev.put("end_nanos", s.sEnd);
+        ev.put("duration_seconds", round3((s.sEnd - s.sStart) / 1e9));
+        ev.put("ports", s.sPorts.size());
+        ev.put("syns", s.sSyns);
+        ev.put("open_ports", s.sOpen);
+        ev.put("closed_ports", s.sClosed);
+        ev.put("completed_handshakes", s.sCompleted);
+        ev.put("suppressed_connection_reports", s.sSuppressed);
+        String src = Anomaly.address(s.key.ipVersion, s.key.aHi, s.key.aLo);
+        String dst = Anomaly.address(s.key.ipVersion, s.key.bHi, s.key.bLo);
+        String msg = src + " probed " + s.sPorts.size() + " ports of " + dst + " with SYNs in "
+                + round3((s.sEnd - s.sStart) / 1e9) + " s: " + s.sOpen + " answered as open, " + s.sClosed
+                + " refused.";
+        out.emitAggregate(AnomalyType.SYN_SCAN, Severity.WARNING, s.sStart, s.sFirstPacket, s.key.ipVersion,
+                s.key.aHi, s.key.aLo, 0, s.key.bHi, s.key.bLo, 0, msg, ev);
+        s.sPorts = null;
+    }
+
+    // ------------------------------------------------------------------------------------------------ backscatter
+
+    private void rollVictim(Victim v, long t) {
+        long w = settings.backscatterWindowNanos();
+        if (t < v.winStart + w) return;
+        evaluateVictim(v);
+        long skipped = (t - v.winStart) / w - 1;
+        if (skipped > 0 && v.active) endBackscatter(v);
+        v.winStart += (skipped + 1) * w;
+        resetVictimWindow(v, v.winStart);
+    }
+
+    private void resetVictimWindow(Victim v, long start) {
+        v.winStart = Math.max(v.winStart, start);
+        v.winSynAcks = 0;
+        v.winSources.clear();
+    }
+
+    private void evaluateVictim(Victim v) {
+        boolean hit = v.winSynAcks >= settings.backscatterMinSynAcks()
+                && v.winSources.size() >= settings.backscatterMinSources();
+        if (hit) {
+            if (!v.active) {
+                v.active = true;
+                v.bStart = v.winFirst;
+                v.bFirstPacket = v.winFirstPacket;
+                v.bSynAcks = 0;
+                v.bSources = new LongSet(64, SOURCE_CAP);
+            }
+            v.bEnd = v.winLast;
+            v.bSynAcks += v.winSynAcks;
+            v.bSources.addAll(v.winSources);
+        } else if (v.active) {
+            endBackscatter(v);
+        }
+    }
+
+    private void endBackscatter(Victim v) {
+        v.active = false;
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("start_nanos", v.bStart);
+        ev.put("end_nanos", v.bEnd);
+        ev.put("duration_seconds", round3((v.bEnd - v.bStart) / 1e9));
+        ev.put("synacks", v.bSynAcks);
+        ev.put("sources", v.bSources.size());
+        String dst = Anomaly.address(v.key.ipVersion, v.key.aHi, v.key.aLo);
+        String msg = dst + " received " + v.bSynAcks + " SYN-ACKs from " + v.bSources.size()
+                + " hosts for connections it never opened: someone is spoofing this address in a SYN flood.";
+        out.emitAggregate(AnomalyType.SYNACK_BACKSCATTER, Severity.WARNING, v.bStart, v.bFirstPacket,
+                v.key.ipVersion, 0, 0, 0, v.key.aHi, v.key.aLo, 0, msg, ev);
+        v.bSources = null;
+    }
+
+    // ------------------------------------------------------------------------------------------------ memory
+
+    /** Drops keys idle for two of their windows and not inside an interval. */
+    private void sweep(long t) {
+        if (t < nextSweep) return;
+        nextSweep = t + SWEEP_EVERY_NANOS;
+        sweep(listeners, t - 2 * settings.floodWindowNanos());
+        sweep(pairs, t - 2 * settings.scanWindowNanos());
+        sweep(victims, t - 2 * settings.backscatterWindowNanos());
+    }
+
+    private void sweep(HashMap<Key, ? extends Entry> map, long idleBefore) {
+        for (Iterator<? extends Entry> it = map.values().iterator(); it.hasNext(); ) {
+            Entry e = it.next();
+            if (e.lastSeen < idleBefore) {
+                if (e instanceof Listener l) { evaluateListener(l); if (l.active) endFlood(l); }
+                else if (e instanceof ScanPair s) { evaluateScan(s); if (s.active) endScan(s); }
+                else if (e instanceof Victim v) { evaluateVictim(v); if (v.active) endBackscatter(v); }
+                it.remove();
+            }
+        }
+    }
+
+    int trackedKeys() {
+        return listeners.size() + pairs.size() + victims.size();
+    }
+
+    static double round3(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}
