@@ -46,7 +46,7 @@ public final class SocketPairSet {
 
     private static final class Table {
         /** Slots of the small direct-mapped cache of recently added keys (a power of two). */
-        private static final int RECENT = 1 << 13;
+        private static final int RECENT = 1 << 16;
         private final int width;
         /** Recently added keys: most packets belong to a connection seen moments ago, so most adds stop here. */
         private final long[] recent;

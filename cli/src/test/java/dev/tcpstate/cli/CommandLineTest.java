@@ -1,0 +1,165 @@
+package dev.tcpstate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user runs it: outputs, formats, errors and exit codes. */
+class CommandLineTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static String sample(String name) {
+        return Repo.sample(name).toString();
+    }
+
+    @Test
+    void infoPrintsCaptureFactsAsJson() throws IOException {
+        Cli r = Cli.run("info", "--format", "json", sample("client-first-close.pcap"));
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.err()).isEmpty();
+        JsonNode n = JSON.readTree(r.out());
+        assertThat(n.get("packets").asLong()).isEqualTo(11);
+        assertThat(n.get("socket_pairs").asLong()).isEqualTo(1);
+        assertThat(n.get("tcp_segments").asLong()).isEqualTo(11);
+        assertThat(n.get("bad_checksums").asLong()).isZero();
+        assertThat(n.get("read_whole").asBoolean()).isTrue();
+        assertThat(n.get("format").asText()).isEqualTo("pcap 2.4 (little-endian, microsecond timestamps)");
+    }
+
+    @Test
+    void infoOnSeveralCapturesAddsTotals() throws IOException {
+        Cli r = Cli.run("info", "--format", "json", sample("client-first-close.pcap"), sample("ipv6.pcap"),
+                sample("refused-connection.pcap"));
+        assertThat(r.exitCode()).isZero();
+        JsonNode n = JSON.readTree(r.out());
+        assertThat(n.get("packets").asLong()).isEqualTo(11 + 11 + 2);
+        assertThat(n.get("socket_pairs").asLong()).isEqualTo(3);
+        assertThat(n.get("captures")).hasSize(3);
+    }
+
+    @Test
+    void damagedCaptureKeepsWhatWasReadAndExitsThree(@TempDir Path dir) throws IOException {
+        byte[] whole = Files.readAllBytes(Repo.sample("client-first-close.pcap"));
+        Path cut = dir.resolve("cut.pcap");
+        Files.write(cut, Arrays.copyOf(whole, whole.length - 10));
+        Cli r = Cli.run("info", "--format", "json", cut.toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCode.CAPTURE_UNREADABLE);
+        assertThat(JSON.readTree(r.out()).get("packets").asLong()).isEqualTo(10);
+        assertThat(JSON.readTree(r.out()).get("read_whole").asBoolean()).isFalse();
+        assertThat(r.err().lines().toList()).singleElement().asString()
+                .startsWith("tcpstate: " + cut + ": offset ")
+                .contains(", packet 11: file ends after ")
+                .endsWith("captured bytes of the packet (capture cut off?)");
+    }
+
+    @Test
+    void missingFileAndNonCaptureAreOneLineErrors(@TempDir Path dir) throws IOException {
+        Path text = dir.resolve("notes.txt");
+        Files.writeString(text, "not a capture at all");
+        Cli r = Cli.run("connections", dir.resolve("nope.pcap").toString(), text.toString(), dir.toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCode.CAPTURE_UNREADABLE);
+        assertThat(r.err().lines().toList()).containsExactly(
+                "tcpstate: " + dir.resolve("nope.pcap") + ": no such file",
+                "tcpstate: " + text + ": offset 0: not a capture: magic number 6e6f7420 (expected pcap a1b2c3d4/a1b23c4d"
+                        + " in either byte order, pcapng 0a0d0d0a, or gzip 1f8b)",
+                "tcpstate: " + dir + ": is a directory, not a capture file");
+        assertThat(r.out()).isEqualTo("no TCP connections" + System.lineSeparator());
+    }
+
+    @Test
+    void usageErrorsExitTwoWithoutStackTrace() {
+        Cli r = Cli.run("connections", "--format", "xml", sample("ipv6.pcap"));
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).startsWith("tcpstate: Invalid value for option '--format': expected one of [TEXT, CSV, JSONL]")
+                .doesNotContain("Exception");
+        assertThat(r.out()).isEmpty();
+        assertThat(Cli.run("--no-such-option").exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(Cli.run().exitCode()).isEqualTo(ExitCode.USAGE);
+        Cli badConn = Cli.run("timeline", sample("ipv6.pcap"), "--conn", "10.0.0.1-10.0.0.2");
+        assertThat(badConn.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(badConn.err()).startsWith("tcpstate: --conn: '10.0.0.1-10.0.0.2' is not ADDR:PORT-ADDR:PORT");
+    }
+
+    @Test
+    void enumValuesAreCaseInsensitive() {
+        assertThat(Cli.run("connections", "--format", "JsonL", sample("ipv6.pcap")).exitCode()).isZero();
+    }
+
+    @Test
+    void helpListsExitCodes() {
+        Cli r = Cli.run("--help");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("Exit codes:", "3   a capture could not be read, whole or in part", "connections",
+                "timeline", "info");
+    }
+
+    @Test
+    void connectionsAsJsonLines() throws IOException {
+        Cli r = Cli.run("connections", "--format", "jsonl", "--transitions", sample("client-first-close.pcap"));
+        assertThat(r.exitCode()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(1);
+        JsonNode c = JSON.readTree(lines.get(0));
+        assertThat(c.get("orig_addr").asText()).isEqualTo("10.77.0.1");
+        assertThat(c.get("orig_port").asInt()).isEqualTo(40001);
+        assertThat(c.get("resp_addr").asText()).isEqualTo("10.77.0.2");
+        assertThat(c.get("resp_port").asInt()).isEqualTo(8080);
+        assertThat(c.get("incarnation").asInt()).isEqualTo(1);
+        assertThat(c.get("orig_state").asText()).isEqualTo("TIME_WAIT");
+        assertThat(c.get("resp_state").asText()).isEqualTo("CLOSED");
+        assertThat(c.get("zeek_conn_state").asText()).isEqualTo("SF");
+        assertThat(c.get("zeek_history").asText()).isEqualTo("ShADadFf");
+        assertThat(c.get("first_packet").asLong()).isEqualTo(1);
+        assertThat(c.get("last_packet").asLong()).isEqualTo(11);
+        assertThat(c.get("partial").asBoolean()).isFalse();
+        assertThat(c.get("schema_version").asInt()).isEqualTo(1);
+        assertThat(c.get("orig_path").findValuesAsText("state"))
+                .containsExactly("CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT");
+        assertThat(c.get("resp_path").findValuesAsText("state"))
+                .containsExactly("LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED");
+    }
+
+    @Test
+    void connectionsAsCsvAtAMoment() throws IOException {
+        Cli r = Cli.run("connections", "--format", "csv", "--at", "0.05", sample("client-first-close.pcap"));
+        assertThat(r.exitCode()).isZero();
+        List<CSVRecord> rows = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(new StringReader(r.out())).getRecords();
+        assertThat(rows).singleElement().satisfies(row -> {
+            assertThat(row.get("orig_state")).isEqualTo("FIN_WAIT_2");
+            assertThat(row.get("resp_state")).isEqualTo("CLOSE_WAIT");
+            assertThat(row.get("last_packet")).isEqualTo("9");
+        });
+    }
+
+    @Test
+    void ipv6AddressesAreCompressed() throws IOException {
+        Cli r = Cli.run("connections", "--format", "jsonl", sample("ipv6.pcap"));
+        JsonNode c = JSON.readTree(r.out().lines().findFirst().orElseThrow());
+        assertThat(c.get("orig_addr").asText()).isEqualTo("fd77::1");
+        assertThat(c.get("resp_addr").asText()).isEqualTo("fd77::2");
+    }
+
+    @Test
+    void timelineShowsBothStatesAfterEveryPacket() {
+        Cli r = Cli.run("timeline", sample("refused-connection.pcap"), "--conn", "10.77.0.2:8081-10.77.0.1:40007");
+        assertThat(r.exitCode()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).isEqualTo("10.77.0.1:40007  <->  10.77.0.2:8081   incarnation 1");
+        assertThat(lines.get(2).trim().split("\\s+")).containsExactly("1", "+0.000000", "-->", "S", "0", "0", "SYN_SENT", "CLOSED");
+        assertThat(lines.get(3).trim().split("\\s+")).containsExactly("2", "+0.000025", "<--", "R.", "0", "1", "0",
+                "CLOSED", "CLOSED");
+    }
+}
