@@ -12,6 +12,7 @@ import dev.tcpstate.parsers.decode.TcpPacket;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -25,9 +26,11 @@ final class Analysis {
     private final DecoderOptions decoderOptions;
     private Predicate<TcpPacket> filter = p -> true;
     private CaptureTime stopAt;
+    private LongConsumer afterFinish = t -> { };
     private long firstNanos = Long.MIN_VALUE;
     private long lastNanos = Long.MIN_VALUE;
     private long packets;
+    private long tcpSegments;
     private boolean stopped;
 
     Analysis(PrintWriter err, AnalyzerSettings settings, DecoderOptions decoderOptions) {
@@ -46,6 +49,15 @@ final class Analysis {
     /** Stops at this moment: the states are those as they stood then. */
     Analysis stopAt(CaptureTime t) {
         this.stopAt = t;
+        return this;
+    }
+
+    /**
+     * Runs once the tracker has finished (every connection has ended), with the end-of-capture time: where an
+     * {@link dev.tcpstate.analyzer.anomaly.AnomalyDetector} reports what the end of the capture left unfinished.
+     */
+    Analysis afterFinish(LongConsumer hook) {
+        this.afterFinish = hook;
         return this;
     }
 
@@ -84,6 +96,9 @@ final class Analysis {
                     if (t > lastNanos) {
                         lastNanos = t;
                     }
+                    if (tcp != null) {
+                        tcpSegments++;
+                    }
                     if (tcp != null && filter.test(tcp)) {
                         tracker.onPacket(tcp);
                     } else {
@@ -100,7 +115,9 @@ final class Analysis {
             captures.endCapture(name);
         }
         long end = stopAt != null && firstNanos != Long.MIN_VALUE ? stop[0] : lastNanos;
-        tracker.finish(end == Long.MIN_VALUE ? 0 : end);
+        long finish = end == Long.MIN_VALUE ? 0 : end;
+        tracker.finish(finish);
+        afterFinish.accept(finish);
         return captures.failed() ? ExitCode.CAPTURE_UNREADABLE : ExitCode.OK;
     }
 
@@ -108,7 +125,17 @@ final class Analysis {
         return firstNanos;
     }
 
+    /** Time of the latest packet read (epoch nanoseconds), or Long.MIN_VALUE when none. */
+    long lastNanos() {
+        return lastNanos;
+    }
+
     long packets() {
         return packets;
+    }
+
+    /** TCP segments decoded, before any filter. */
+    long tcpSegments() {
+        return tcpSegments;
     }
 }

@@ -1,6 +1,7 @@
 package dev.tcpstate.cli;
 
 import dev.tcpstate.analyzer.AnalyzerSettings;
+import dev.tcpstate.analyzer.anomaly.AnomalySettings;
 import dev.tcpstate.parsers.decode.DecoderOptions;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -35,6 +36,11 @@ final class SettingsOptions {
             s = s.withFinWait2Timeout(seconds(finWait2Seconds, "--fin-wait-2-timeout"));
         }
         return s.withVerifyChecksums(checksums == ChecksumPolicy.VERIFY);
+    }
+
+    /** Anomaly thresholds: the documented defaults; bad checksums are not reported when checksums are ignored. */
+    AnomalySettings anomalies() {
+        return AnomalySettings.DEFAULTS.withReportBadChecksums(checksums == ChecksumPolicy.VERIFY);
     }
 
     DecoderOptions decoder() {
