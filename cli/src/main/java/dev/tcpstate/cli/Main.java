@@ -16,7 +16,8 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Replays the TCP state machine of both endpoints of every connection in a packet capture.",
-        subcommands = {InfoCommand.class, ConnectionsCommand.class, TimelineCommand.class,
+        subcommands = {InfoCommand.class, AnalyzeCommand.class, ConnectionsCommand.class, AnomaliesCommand.class,
+                TimelineCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -26,7 +27,8 @@ import picocli.CommandLine.ScopeType;
                 "3:a capture could not be read, whole or in part",
                 "4:internal error"},
         footerHeading = "%nExamples:%n",
-        footer = {"  tcpstate info capture.pcap", "  tcpstate connections capture.pcap",
+        footer = {"  tcpstate info capture.pcap", "  tcpstate analyze capture.pcap", "  tcpstate connections capture.pcap",
+                "  tcpstate anomalies --min-severity warning capture.pcap",
                 "  tcpstate timeline capture.pcap --conn 10.0.0.1:40000-10.0.0.2:80",
                 "  tcpdump -i eth0 -w - -U | tcpstate connections -"})
 public final class Main implements Runnable {

@@ -1,0 +1,286 @@
+package dev.tcpstate.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tcpstate.analyzer.ConnectionListener;
+import dev.tcpstate.analyzer.anomaly.Anomaly;
+import dev.tcpstate.analyzer.anomaly.AnomalyDetector;
+import dev.tcpstate.analyzer.anomaly.AnomalyType;
+import dev.tcpstate.analyzer.anomaly.Severity;
+import dev.tcpstate.analyzer.track.Connection;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code tcpstate analyze}: what a capture holds, how its connections ended, and what went wrong. */
+@Command(name = "analyze",
+        description = {"The report to read first: capture facts (packets, time span, TCP segments, connections),"
+                + " connections counted by the final state of both endpoints, anomalies counted by code with their"
+                + " first examples, then every anomaly."},
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        footerHeading = "%nExamples:%n",
+        footer = {"  tcpstate analyze trace.pcap",
+                "  tcpstate analyze --format json trace.pcapng | jq '.state_pairs'"})
+final class AnalyzeCommand implements Callable<Integer> {
+
+    enum Format { TEXT, JSON }
+
+    /** Examples kept per anomaly code. */
+    static final int EXAMPLES = 3;
+
+    @Parameters(arity = "1..*", paramLabel = "CAPTURE",
+            description = "pcap or pcapng file, optionally gzip-compressed; '-' reads standard input.")
+    List<String> captures;
+
+    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Mixin
+    SettingsOptions settings;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Counts for one anomaly code. */
+    static final class CodeCount {
+        final AnomalyType type;
+        long count;
+        Severity severity;
+        long suppressed;
+        final List<Anomaly> examples = new ArrayList<>(EXAMPLES);
+
+        CodeCount(AnomalyType type) {
+            this.type = type;
+        }
+    }
+
+    /** Counts connections by final state pair and anomalies by code; keeps neither connections nor anomalies. */
+    static final class Summary implements ConnectionListener {
+        final Map<String, Long> statePairs = new HashMap<>();
+        final Map<AnomalyType, CodeCount> codes = new EnumMap<>(AnomalyType.class);
+        long connections;
+        long anomalies;
+
+        @Override
+        public void onConnectionEnd(Connection c) {
+            connections++;
+            statePairs.merge(c.originator().state().name() + "/" + c.responder().state().name(), 1L, Long::sum);
+        }
+
+        void anomaly(Anomaly a) {
+            anomalies++;
+            CodeCount cc = codes.computeIfAbsent(a.type(), CodeCount::new);
+            cc.count++;
+            if (cc.severity == null || a.severity().compareTo(cc.severity) > 0) {
+                cc.severity = a.severity();
+            }
+            if (cc.examples.size() < EXAMPLES) {
+                cc.examples.add(a);
+            }
+        }
+
+        void suppressed(Map<AnomalyType, Long> counts) {
+            counts.forEach((t, n) -> {
+                CodeCount cc = codes.computeIfAbsent(t, CodeCount::new);
+                cc.suppressed = n;
+                if (cc.severity == null) {
+                    cc.severity = t.severity();
+                }
+            });
+        }
+
+        /** State pairs, most frequent first (ties by name). */
+        List<Map.Entry<String, Long>> sortedPairs() {
+            return statePairs.entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                    .toList();
+        }
+
+        /** Codes by severity (highest first), then count, then code. */
+        List<CodeCount> sortedCodes() {
+            return codes.values().stream()
+                    .sorted(Comparator.comparing((CodeCount c) -> c.severity).reversed()
+                            .thenComparing(Comparator.comparingLong((CodeCount c) -> c.count).reversed())
+                            .thenComparing(c -> c.type.code()))
+                    .toList();
+        }
+
+        long suppressedTotal() {
+            return codes.values().stream().mapToLong(c -> c.suppressed).sum();
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Summary summary = new Summary();
+        // The anomaly list follows the summary, so it waits in a temporary file: memory stays bounded.
+        Path spool = Files.createTempFile("tcpstate-anomalies-", ".tmp");
+        try {
+            int code;
+            AnomalyDetector detector;
+            try (PrintWriter spoolOut = new PrintWriter(Files.newBufferedWriter(spool, StandardCharsets.UTF_8));
+                 AnomalyWriter writer = AnomalyWriter.create(
+                         format == Format.JSON ? AnomalyWriter.Format.JSONL : AnomalyWriter.Format.TEXT, spoolOut)) {
+                detector = new AnomalyDetector(settings.anomalies(), a -> {
+                    summary.anomaly(a);
+                    writer.write(a);
+                }, summary);
+                Analysis analysis = new Analysis(err, settings.analyzer(), settings.decoder())
+                        .afterFinish(detector::finish);
+                code = analysis.run(captures, detector);
+                summary.suppressed(detector.suppressedCounts());
+                if (format == Format.JSON) {
+                    writer.close();
+                    printJson(out, analysis, summary, code == ExitCode.OK, spool);
+                } else {
+                    writer.close();
+                    spoolOut.flush();
+                    printText(out, analysis, summary, code == ExitCode.OK, spool);
+                }
+            }
+            out.flush();
+            return code;
+        } finally {
+            Files.deleteIfExists(spool);
+        }
+    }
+
+    private static String seconds(long nanos) {
+        return String.format("%d.%06d", nanos / 1_000_000_000L, nanos % 1_000_000_000L / 1000);
+    }
+
+    private void printText(PrintWriter out, Analysis a, Summary s, boolean whole, Path spool) throws IOException {
+        row(out, "captures", String.join(", ", captures));
+        row(out, "packets", Long.toString(a.packets()));
+        if (a.packets() > 0) {
+            row(out, "first packet", CaptureTime.format(a.firstNanos()));
+            row(out, "last packet", CaptureTime.format(a.lastNanos()));
+            row(out, "duration", seconds(a.lastNanos() - a.firstNanos()) + " s");
+        }
+        row(out, "TCP segments", Long.toString(a.tcpSegments()));
+        row(out, "connections", Long.toString(s.connections));
+        row(out, "anomalies", s.anomalies + (s.suppressedTotal() > 0
+                ? " (and " + s.suppressedTotal() + " repeats not reported)" : ""));
+        row(out, "read whole", whole ? "yes" : "no (see the messages on standard error)");
+
+        out.println();
+        out.println("Connections by final state (originator/responder):");
+        if (s.statePairs.isEmpty()) {
+            out.println("  none");
+        }
+        for (Map.Entry<String, Long> e : s.sortedPairs()) {
+            out.printf("  %9d  %s%n", e.getValue(), e.getKey());
+        }
+
+        out.println();
+        out.println("Anomalies by code:");
+        if (s.codes.isEmpty()) {
+            out.println("  none");
+        }
+        for (CodeCount c : s.sortedCodes()) {
+            out.printf("  %-7s  %-32s %9d%s%n", c.severity, c.type.code(), c.count,
+                    c.suppressed > 0 ? "  (" + c.suppressed + " more not reported: repeat limit)" : "");
+            for (Anomaly x : c.examples) {
+                out.println("             " + (x.packets().isEmpty() ? "(no packet)" : "packet " + x.packet())
+                        + ": " + x.message());
+            }
+        }
+
+        out.println();
+        out.println("Anomalies:");
+        if (s.anomalies == 0) {
+            out.println("  none");
+        }
+        try (BufferedReader r = Files.newBufferedReader(spool, StandardCharsets.UTF_8)) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                out.println(line);
+            }
+        }
+    }
+
+    private static void row(PrintWriter out, String label, String value) {
+        out.printf("%-15s %s%n", label, value);
+    }
+
+    private void printJson(PrintWriter out, Analysis a, Summary s, boolean whole, Path spool) throws IOException {
+        ObjectMapper mapper = Json.mapper();
+        JsonGenerator g = mapper.getFactory().createGenerator(out);
+        g.useDefaultPrettyPrinter();
+        g.writeStartObject();
+        g.writeNumberField("schema_version", Json.SCHEMA_VERSION);
+        g.writeArrayFieldStart("captures");
+        for (String c : captures) {
+            g.writeString(c);
+        }
+        g.writeEndArray();
+        g.writeBooleanField("read_whole", whole);
+        g.writeNumberField("packets", a.packets());
+        if (a.packets() > 0) {
+            g.writeStringField("first_packet_time", CaptureTime.format(a.firstNanos()));
+            g.writeStringField("last_packet_time", CaptureTime.format(a.lastNanos()));
+            g.writeNumberField("duration_seconds", (a.lastNanos() - a.firstNanos()) / 1e9);
+        }
+        g.writeNumberField("tcp_segments", a.tcpSegments());
+        g.writeNumberField("connections", s.connections);
+        g.writeObjectFieldStart("state_pairs");
+        for (Map.Entry<String, Long> e : s.sortedPairs()) {
+            g.writeNumberField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+        g.writeNumberField("anomaly_count", s.anomalies);
+        g.writeNumberField("suppressed_count", s.suppressedTotal());
+        g.writeArrayFieldStart("anomalies_by_code");
+        for (CodeCount c : s.sortedCodes()) {
+            g.writeStartObject();
+            g.writeStringField("code", c.type.code());
+            g.writeStringField("severity", c.severity.name());
+            g.writeNumberField("count", c.count);
+            g.writeNumberField("suppressed", c.suppressed);
+            g.writeArrayFieldStart("examples");
+            for (Anomaly x : c.examples) {
+                g.writeStartObject();
+                g.writeFieldName("packet");
+                if (x.packets().isEmpty()) {
+                    g.writeNull();
+                } else {
+                    g.writeNumber(x.packet());
+                }
+                g.writeStringField("message", x.message());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("anomalies");
+        try (BufferedReader r = Files.newBufferedReader(spool, StandardCharsets.UTF_8)) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                g.writeTree(mapper.readTree(line));
+            }
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+        g.flush();
+        out.println();
+    }
+}

@@ -1,0 +1,246 @@
+package dev.tcpstate.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.tcpstate.analyzer.anomaly.Anomaly;
+import dev.tcpstate.analyzer.track.Role;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+/** Writes one record per anomaly, as text, CSV or JSON Lines, each as soon as it is given. */
+abstract class AnomalyWriter implements AutoCloseable {
+
+    enum Format { TEXT, CSV, JSONL }
+
+    /** The columns of the CSV records, in order; the JSON records carry the same fields after schema_version. */
+    static final List<String> COLUMNS = List.of("code", "severity", "time", "packet", "packets", "orig_addr",
+            "orig_port", "resp_addr", "resp_port", "incarnation", "endpoint", "state_before", "state_after", "message",
+            "evidence");
+
+    /** Records written so far. */
+    long written;
+
+    static AnomalyWriter create(Format format, PrintWriter out) {
+        return switch (format) {
+            case TEXT -> new Text(out);
+            case CSV -> new Csv(out);
+            case JSONL -> new Jsonl(out);
+        };
+    }
+
+    final void write(Anomaly a) {
+        written++;
+        doWrite(a);
+    }
+
+    abstract void doWrite(Anomaly a);
+
+    @Override
+    public abstract void close();
+
+    /** Aggregate anomalies (incarnation 0) leave the side they do not concern as address 0 and port 0: no value. */
+    static boolean noOrigAddress(Anomaly a) {
+        return a.incarnation() == 0 && a.origHi() == 0 && a.origLo() == 0;
+    }
+
+    static boolean noRespAddress(Anomaly a) {
+        return a.incarnation() == 0 && a.respHi() == 0 && a.respLo() == 0;
+    }
+
+    static String origAddress(Anomaly a) {
+        return noOrigAddress(a) ? null : Addresses.format(a.ipVersion(), a.origHi(), a.origLo());
+    }
+
+    static String respAddress(Anomaly a) {
+        return noRespAddress(a) ? null : Addresses.format(a.ipVersion(), a.respHi(), a.respLo());
+    }
+
+    static Integer origPort(Anomaly a) {
+        return a.incarnation() == 0 && a.origPort() == 0 ? null : a.origPort();
+    }
+
+    static Integer respPort(Anomaly a) {
+        return a.incarnation() == 0 && a.respPort() == 0 ? null : a.respPort();
+    }
+
+    static String endpoint(Role r) {
+        return r == null ? null : r.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** One side for a person: ADDR:PORT, ADDR when the port does not apply, '*' when no single address does. */
+    static String side(Anomaly a, boolean orig) {
+        String addr = orig ? origAddress(a) : respAddress(a);
+        Integer port = orig ? origPort(a) : respPort(a);
+        if (addr == null) {
+            return "*";
+        }
+        if (port == null) {
+            return a.ipVersion() == 6 ? "[" + addr + "]" : addr;
+        }
+        return a.ipVersion() == 6 ? "[" + addr + "]:" + port : addr + ":" + port;
+    }
+
+    /** The socket pair for a person: {@code ORIG -> RESP}, with the incarnation when it is a connection's. */
+    static String pair(Anomaly a) {
+        return side(a, true) + " -> " + side(a, false) + (a.incarnation() > 0 ? " #" + a.incarnation() : "");
+    }
+
+    static String evidenceJson(Anomaly a) {
+        try {
+            return Json.mapper().writeValueAsString(a.evidence());
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One line per anomaly: time, severity, code, socket pair, endpoint, packet, message. */
+    static final class Text extends AnomalyWriter {
+        private final PrintWriter out;
+
+        Text(PrintWriter out) {
+            this.out = out;
+        }
+
+        /** The line {@link #write} prints, without its line end. */
+        static String line(Anomaly a) {
+            String ep = endpoint(a.endpoint());
+            return String.format("%s  %-7s  %-24s  %s  %-10s  %s  %s", CaptureTime.format(a.timeNanos()),
+                    a.severity(), a.code(), pair(a), ep == null ? "-" : ep,
+                    a.packets().isEmpty() ? "packet -" : "packet " + a.packet(), a.message());
+        }
+
+        @Override
+        void doWrite(Anomaly a) {
+            out.println(line(a));
+        }
+
+        @Override
+        public void close() {
+            out.flush();
+        }
+    }
+
+    /** RFC 4180 CSV with a header row; packets space-separated, evidence as one JSON object. */
+    private static final class Csv extends AnomalyWriter {
+        private final CSVPrinter printer;
+
+        Csv(PrintWriter out) {
+            try {
+                printer = CSVFormat.RFC4180.builder().setHeader(COLUMNS.toArray(String[]::new)).get().print(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        void doWrite(Anomaly a) {
+            try {
+                printer.printRecord(a.code(), a.severity().name(), CaptureTime.format(a.timeNanos()),
+                        a.packets().isEmpty() ? "" : a.packet(),
+                        a.packets().stream().map(String::valueOf).collect(Collectors.joining(" ")),
+                        nz(origAddress(a)), nz(origPort(a)), nz(respAddress(a)), nz(respPort(a)), a.incarnation(),
+                        nz(endpoint(a.endpoint())), a.stateBefore() == null ? "" : a.stateBefore().name(),
+                        a.stateAfter() == null ? "" : a.stateAfter().name(), a.message(), evidenceJson(a));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private static Object nz(Object o) {
+            return o == null ? "" : o;
+        }
+
+        @Override
+        public void close() {
+            try {
+                printer.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** One JSON object per line. */
+    static final class Jsonl extends AnomalyWriter {
+        private final JsonGenerator g;
+        private final PrintWriter out;
+
+        Jsonl(PrintWriter out) {
+            this.out = out;
+            try {
+                g = Json.mapper().getFactory().createGenerator(out);
+                g.setRootValueSeparator(null);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Writes the anomaly's fields into the object {@code g} has open. */
+        static void fields(JsonGenerator g, Anomaly a) throws IOException {
+            g.writeNumberField("schema_version", Json.SCHEMA_VERSION);
+            g.writeStringField("code", a.code());
+            g.writeStringField("severity", a.severity().name());
+            g.writeStringField("time", CaptureTime.format(a.timeNanos()));
+            g.writeFieldName("packet");
+            if (a.packets().isEmpty()) {
+                g.writeNull();
+            } else {
+                g.writeNumber(a.packet());
+            }
+            g.writeArrayFieldStart("packets");
+            for (long p : a.packets()) {
+                g.writeNumber(p);
+            }
+            g.writeEndArray();
+            g.writeStringField("orig_addr", origAddress(a));
+            writeInt(g, "orig_port", origPort(a));
+            g.writeStringField("resp_addr", respAddress(a));
+            writeInt(g, "resp_port", respPort(a));
+            g.writeNumberField("incarnation", a.incarnation());
+            g.writeStringField("endpoint", endpoint(a.endpoint()));
+            g.writeStringField("state_before", a.stateBefore() == null ? null : a.stateBefore().name());
+            g.writeStringField("state_after", a.stateAfter() == null ? null : a.stateAfter().name());
+            g.writeStringField("message", a.message());
+            g.writeFieldName("evidence");
+            g.writeObject(a.evidence());
+        }
+
+        private static void writeInt(JsonGenerator g, String field, Integer v) throws IOException {
+            g.writeFieldName(field);
+            if (v == null) {
+                g.writeNull();
+            } else {
+                g.writeNumber(v);
+            }
+        }
+
+        @Override
+        void doWrite(Anomaly a) {
+            try {
+                g.writeStartObject();
+                fields(g, a);
+                g.writeEndObject();
+                g.flush();
+                out.write('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                g.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            out.flush();
+        }
+    }
+}
