@@ -56,6 +56,26 @@ final class CaptureSet {
         failed = true;
     }
 
+    /** Like {@link #open}, but a large plain pcap file comes back as several readers over consecutive parts. */
+    java.util.List<CaptureReader> openParts(String name, int parts, long minPartBytes,
+                                            java.util.List<Consumer<CaptureProblem>> problems) {
+        String why;
+        try {
+            return dev.tcpstate.parsers.capture.Captures.openParts(name, parts, minPartBytes, problems);
+        } catch (CaptureFormatException e) {
+            why = e.problem().toString();
+        } catch (NoSuchFileException e) {
+            why = name + ": no such file";
+        } catch (AccessDeniedException e) {
+            why = name + ": permission denied";
+        } catch (IOException e) {
+            why = name + ": cannot read: " + e.getMessage();
+        }
+        failed = true;
+        err.println("tcpstate: " + why);
+        return null;
+    }
+
     /**
      * Opens a capture. When it cannot be opened, prints one line saying why, remembers the failure (exit code 3) and
      * returns null, so the other captures are still analysed.

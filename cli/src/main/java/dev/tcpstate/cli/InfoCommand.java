@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tcpstate.parsers.capture.CaptureInterface;
 import dev.tcpstate.parsers.capture.CaptureProblem;
 import dev.tcpstate.parsers.capture.CaptureReader;
-import dev.tcpstate.parsers.decode.DecodePipeline;
+import dev.tcpstate.parsers.capture.PacketRecord;
+import dev.tcpstate.parsers.decode.TcpPacket;
 import dev.tcpstate.parsers.decode.DecodeResult;
 import dev.tcpstate.parsers.decode.DecodeStats;
 import dev.tcpstate.parsers.decode.DecoderOptions;
@@ -88,18 +89,7 @@ final class InfoCommand implements Callable<Integer> {
             Facts f = new Facts();
             f.name = name;
             all.add(f);
-            try (CaptureReader reader = set.open(name, set.printer())) {
-                if (reader == null) {
-                    f.readWhole = false;
-                    continue;
-                }
-                f.opened = true;
-                scan(reader, f, options, allPairs, set);
-            } catch (IOException e) {
-                f.readWhole = false;
-                set.markDamaged();
-                err.println("tcpstate: " + name + ": read error: " + e.getMessage());
-            }
+            scanCapture(name, f, options, allPairs, set, err);
             set.endCapture(name);
         }
         if (format == Format.JSON) {
@@ -110,41 +100,140 @@ final class InfoCommand implements Callable<Integer> {
         return set.failed() ? ExitCode.CAPTURE_UNREADABLE : ExitCode.OK;
     }
 
-    private static void scan(CaptureReader reader, Facts f, DecoderOptions options, SocketPairSet allPairs,
-                             CaptureSet set) throws IOException {
+    /** Large plain pcap files are read in this many parts at once, one thread each. */
+    static final int PARTS = 2;
+    /** Files smaller than this per part are read whole: starting threads would cost more than it saves. */
+    static final long MIN_PART_BYTES = 32L << 20;
+
+    /** What one part of a capture held. */
+    private static final class Part {
+        final List<CaptureProblem> problems = new ArrayList<>();
+        final SocketPairSet pairs = new SocketPairSet();
+        long packets;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        long capturedBytes;
+        long wireBytes;
+        DecodeStats stats;
+        boolean damaged;
+        IOException error;
+    }
+
+    /**
+     * Reads one capture. A large plain pcap file is split at record boundaries and its parts read on separate
+     * threads, each with its own decoder and socket-pair set, merged at the end; anything else is read in one pass.
+     */
+    private static void scanCapture(String name, Facts f, DecoderOptions options, SocketPairSet allPairs,
+                                    CaptureSet set, PrintWriter err) {
         var printer = set.printer();
-        PacketDecoder decoder = new PacketDecoder(options);
-        decoder.setProblemListener((record, reason, message) ->
-                printer.accept(new CaptureProblem(reader.name(), record.fileOffset, record.packetNumber, false, message)));
-        SocketPairSet pairs = new SocketPairSet();
-        try {
-            new DecodePipeline(reader, decoder).run((r, result, tcp) -> {
-                f.packets++;
-                long t = r.timestampNanos;
-                if (t < f.first) {
-                    f.first = t;
-                }
-                if (t > f.last) {
-                    f.last = t;
-                }
-                f.capturedBytes += r.capturedLength;
-                f.wireBytes += r.originalLength;
-                if (tcp != null) {
-                    pairs.add(tcp);
-                    if (allPairs != null) {
-                        allPairs.add(tcp);
-                    }
-                }
-            });
-        } finally {
-            f.format = reader.formatDescription();
-            f.interfaces = List.copyOf(reader.interfaces());
-            f.stats = decoder.stats();
-            f.socketPairs = pairs.size();
-            if (reader.damaged()) {
+        List<Part> parts = new ArrayList<>();
+        List<java.util.function.Consumer<CaptureProblem>> listeners = new ArrayList<>();
+        for (int k = 0; k < PARTS; k++) {
+            Part part = new Part();
+            parts.add(part);
+            listeners.add(k == 0 ? printer : part.problems::add);
+        }
+        List<CaptureReader> readers = set.openParts(name, PARTS, MIN_PART_BYTES, listeners);
+        if (readers == null) {
+            f.readWhole = false;
+            return;
+        }
+        f.opened = true;
+        f.format = readers.get(0).formatDescription();
+        f.interfaces = List.copyOf(readers.get(0).interfaces());
+        List<Thread> threads = new ArrayList<>();
+        for (int k = 0; k < readers.size(); k++) {
+            CaptureReader reader = readers.get(k);
+            Part part = parts.get(k);
+            java.util.function.Consumer<CaptureProblem> problems = listeners.get(k);
+            Runnable work = () -> scanPart(reader, part, options, problems);
+            if (readers.size() == 1) {
+                work.run();
+            } else {
+                Thread t = new Thread(work, "tcpstate-info-" + k);
+                t.start();
+                threads.add(t);
+            }
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CliException(ExitCode.INTERNAL, "interrupted while reading " + name);
+            }
+        }
+        long before = 0;
+        DecodeStats stats = null;
+        for (int k = 0; k < readers.size(); k++) {
+            Part part = parts.get(k);
+            for (CaptureProblem p : part.problems) {
+                printer.accept(new CaptureProblem(p.file(), p.offset(), p.packetNumber() > 0 ? p.packetNumber() + before
+                        : p.packetNumber(), p.damage(), p.message()));
+            }
+            before += part.packets;
+            f.packets += part.packets;
+            f.first = Math.min(f.first, part.first);
+            f.last = Math.max(f.last, part.last);
+            f.capturedBytes += part.capturedBytes;
+            f.wireBytes += part.wireBytes;
+            if (stats == null) {
+                stats = part.stats;
+            } else {
+                stats.add(part.stats);
+            }
+            if (k > 0) {
+                parts.get(0).pairs.addAll(part.pairs);
+            }
+            if (part.damaged || part.error != null) {
                 f.readWhole = false;
                 set.markDamaged();
             }
+            if (part.error != null) {
+                err.println("tcpstate: " + name + ": read error: " + part.error.getMessage());
+            }
+            try {
+                readers.get(k).close();
+            } catch (IOException e) {
+                // nothing left to read from it
+            }
+        }
+        f.stats = stats;
+        f.socketPairs = parts.get(0).pairs.size();
+        if (allPairs != null) {
+            allPairs.addAll(parts.get(0).pairs);
+        }
+    }
+
+    private static void scanPart(CaptureReader reader, Part part, DecoderOptions options,
+                                 java.util.function.Consumer<CaptureProblem> problems) {
+        PacketDecoder decoder = new PacketDecoder(options);
+        decoder.setProblemListener((record, reason, message) ->
+                problems.accept(new CaptureProblem(reader.name(), record.fileOffset, record.packetNumber, false, message)));
+        PacketRecord r = new PacketRecord();
+        TcpPacket tcp = new TcpPacket();
+        SocketPairSet pairs = part.pairs;
+        try {
+            while (reader.next(r)) {
+                part.packets++;
+                long t = r.timestampNanos;
+                if (t < part.first) {
+                    part.first = t;
+                }
+                if (t > part.last) {
+                    part.last = t;
+                }
+                part.capturedBytes += r.capturedLength;
+                part.wireBytes += r.originalLength;
+                if (decoder.decode(r, tcp) == DecodeResult.TCP) {
+                    pairs.add(tcp);
+                }
+            }
+        } catch (IOException e) {
+            part.error = e;
+        } finally {
+            part.stats = decoder.stats();
+            part.damaged = reader.damaged();
         }
     }
 

@@ -29,6 +29,12 @@ final class ByteSource {
     private boolean eof;
 
     ByteSource(ReadableByteChannel channel, int maxWindow) {
+        this(channel, maxWindow, 0);
+    }
+
+    /** A source whose first byte is at {@code startOffset} of the stream (for a channel positioned there). */
+    ByteSource(ReadableByteChannel channel, int maxWindow, long startOffset) {
+        this.base = startOffset;
         this.channel = channel;
         this.maxWindow = maxWindow;
         this.buf = ByteBuffer.allocate(Math.min(INITIAL_CAPACITY, maxWindow));

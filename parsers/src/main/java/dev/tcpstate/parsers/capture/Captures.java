@@ -67,6 +67,57 @@ public final class Captures {
         return open(name, Channels.newChannel(stream), format, head, n, problems);
     }
 
+    /**
+     * Opens a plain (uncompressed) pcap file as up to {@code parts} readers over consecutive byte ranges, each
+     * starting at a record boundary, so the parts can be read on separate threads. Packet numbers in each part
+     * count from 1 (add the earlier parts' packet counts). Any other input, or a file too small to be worth
+     * splitting, gives a single reader over the whole capture.
+     *
+     * @param problems one listener per part (at least {@code parts} of them)
+     */
+    public static java.util.List<CaptureReader> openParts(String name, int parts, long minPartBytes,
+                                                          java.util.List<Consumer<CaptureProblem>> problems)
+            throws IOException {
+        CaptureReader first = open(name, problems.get(0));
+        if (parts < 2 || !(first instanceof PcapReader pcap) || STDIN.equals(name)) {
+            return java.util.List.of(first);
+        }
+        Path path = Path.of(name);
+        long size = Files.size(path);
+        if (size / parts < minPartBytes) {
+            return java.util.List.of(first);
+        }
+        PcapReader.Header h = pcap.header();
+        java.util.List<Long> starts = new java.util.ArrayList<>();
+        starts.add(0L);
+        try (FileChannel probe = FileChannel.open(path, StandardOpenOption.READ)) {
+            for (int k = 1; k < parts; k++) {
+                long at = PcapReader.findRecordStart(probe, h, size * k / parts, 8);
+                if (at < 0 || at <= starts.get(starts.size() - 1)) {
+                    break;
+                }
+                starts.add(at);
+            }
+        }
+        if (starts.size() < 2) {
+            return java.util.List.of(first);
+        }
+        first.close();
+        java.util.List<CaptureReader> readers = new java.util.ArrayList<>();
+        for (int k = 0; k < starts.size(); k++) {
+            long end = k + 1 < starts.size() ? starts.get(k + 1) : Long.MAX_VALUE;
+            if (k == 0) {
+                PcapReader r = (PcapReader) open(name, problems.get(0));
+                readers.add(r.limitTo(end));
+            } else {
+                FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+                ch.position(starts.get(k));
+                readers.add(new PcapReader(name, ch, problems.get(k), h, starts.get(k), end));
+            }
+        }
+        return readers;
+    }
+
     private static CaptureReader open(String name, ReadableByteChannel channel, CaptureFormat format, byte[] head, int n,
                                       Consumer<CaptureProblem> problems) throws IOException {
         if (format == null) {

@@ -38,6 +38,8 @@ final class PcapReader implements CaptureReader {
     /** Largest captured length read as a packet: the snap length or libpcap's maximum, within the window. */
     private final long capLimit;
 
+    /** Records starting at or after this offset belong to the next part of the file. */
+    private long endOffset;
     private HeapKaitaiStream io;
     private PcapFile.FileHeader.RecordHeader rh;
     private int boundGeneration = -1;
@@ -73,6 +75,84 @@ final class PcapReader implements CaptureReader {
         this.capLimit = Math.min(Math.max(snaplen, MAX_PLAUSIBLE_CAPLEN), MAX_WINDOW - 2 * RECORD_HEADER);
         src.advance(HEADER);
         rh = new PcapFile.FileHeader.RecordHeader(io, h, file, littleEndian);
+        this.endOffset = Long.MAX_VALUE;
+    }
+
+    /** The header facts a reader of a later part of the file needs. */
+    record Header(boolean littleEndian, boolean nanos, long snaplen, int linkType, int versionMajor, int versionMinor) {
+    }
+
+    /** Stops this reader before the record that starts at {@code end}. */
+    PcapReader limitTo(long end) {
+        this.endOffset = end;
+        return this;
+    }
+
+    Header header() {
+        return new Header(littleEndian, nanos, snaplen, linkType, versionMajor, versionMinor);
+    }
+
+    /** A reader of the records that start in {@code [start, end)}; {@code channel} is positioned at {@code start}. */
+    PcapReader(String name, ReadableByteChannel channel, Consumer<CaptureProblem> problems, Header h, long start, long end) {
+        this.name = name;
+        this.channel = channel;
+        this.problems = problems;
+        this.src = new ByteSource(channel, MAX_WINDOW, start);
+        this.littleEndian = h.littleEndian();
+        this.nanos = h.nanos();
+        this.snaplen = h.snaplen();
+        this.linkType = h.linkType();
+        this.versionMajor = h.versionMajor();
+        this.versionMinor = h.versionMinor();
+        this.capLimit = Math.min(Math.max(snaplen, MAX_PLAUSIBLE_CAPLEN), MAX_WINDOW - 2 * RECORD_HEADER);
+        this.endOffset = end;
+        bind();
+        rh = new PcapFile.FileHeader.RecordHeader(io, null, null, littleEndian);
+    }
+
+    /**
+     * The offset of the first record that starts at or after {@code from}: the first offset where {@code chain}
+     * consecutive record headers all make sense (or the last of them ends exactly at the end of the file).
+     *
+     * @return the offset, or -1 when none is found within {@link #RESYNC_LIMIT} bytes
+     */
+    static long findRecordStart(java.nio.channels.FileChannel file, Header h, long from, int chain) throws IOException {
+        PcapReader probe = new PcapReader("", file.position(from), p -> { }, h, from, Long.MAX_VALUE);
+        return probe.scanForChain(chain);
+    }
+
+    private long scanForChain(int chain) throws IOException {
+        for (long scanned = 0; scanned < RESYNC_LIMIT; scanned++) {
+            if (!src.ensure(RECORD_HEADER)) {
+                return -1;
+            }
+            int at = 0;
+            int n = 0;
+            boolean ok = true;
+            while (n < chain) {
+                if (!src.ensure(at + RECORD_HEADER)) {
+                    ok = src.available() == at && n > 0; // the chain ends exactly at the end of the file
+                    break;
+                }
+                bind();
+                io.seek(src.position() + at);
+                rh._read();
+                long incl = rh.inclLen();
+                if (!candidate(incl, rh.origLen(), rh.tsSec(), rh.tsFrac())) {
+                    ok = false;
+                    break;
+                }
+                lastTsSec = rh.tsSec();
+                at += RECORD_HEADER + (int) incl;
+                n++;
+            }
+            lastTsSec = -1;
+            if (ok) {
+                return src.offset();
+            }
+            src.advance(1);
+        }
+        return -1;
     }
 
     private void bind() {
@@ -89,6 +169,10 @@ final class PcapReader implements CaptureReader {
     public boolean next(PacketRecord record) throws IOException {
         while (!ended) {
             long offset = src.offset();
+            if (offset >= endOffset) {
+                ended = true;
+                return false;
+            }
             if (!src.ensure(RECORD_HEADER)) {
                 int have = src.available();
                 if (have > 0) {

@@ -65,6 +65,28 @@ public final class DecodeStats {
         fragmentsDropped[reason.ordinal()] += n;
     }
 
+    /** Adds another decoder's counts to these (for captures decoded in parts). */
+    public void add(DecodeStats o) {
+        packets += o.packets;
+        for (int i = 0; i < byResult.length; i++) byResult[i] += o.byResult[i];
+        for (int i = 0; i < byLinkType.length; i++) byLinkType[i] += o.byLinkType[i];
+        o.byLargeLinkType.forEach((k, v) -> byLargeLinkType.computeIfAbsent(k, x -> new long[1])[0] += v[0]);
+        unsupportedLinkTypes.addAll(o.unsupportedLinkTypes);
+        for (int i = 0; i < malformed.length; i++) malformed[i] += o.malformed[i];
+        for (int i = 0; i < fragmentsDropped.length; i++) fragmentsDropped[i] += o.fragmentsDropped[i];
+        ipv4 += o.ipv4;
+        ipv6 += o.ipv6;
+        goodChecksums += o.goodChecksums;
+        badChecksums += o.badChecksums;
+        unverifiedChecksums += o.unverifiedChecksums;
+        truncatedSegments += o.truncatedSegments;
+        truncatedOptions += o.truncatedOptions;
+        badTcpOptions += o.badTcpOptions;
+        fragmentsSeen += o.fragmentsSeen;
+        datagramsReassembled += o.datagramsReassembled;
+        overlappingFragments += o.overlappingFragments;
+    }
+
     public long packets() { return packets; }
     public long count(DecodeResult result) { return byResult[result.ordinal()]; }
     public long malformed(MalformedReason reason) { return malformed[reason.ordinal()]; }

@@ -8,9 +8,19 @@ package dev.tcpstate.parsers.decode;
  * stays small.
  */
 public final class SocketPairSet {
-    private final Table v4 = new Table(2);
-    private final Table v6 = new Table(5);
+    private final Table v4;
+    private final Table v6 = new Table(5, 1 << 10);
     private final long[] key = new long[5];
+
+    public SocketPairSet() {
+        this(1 << 10);
+    }
+
+    /** A set sized for about {@code expected} IPv4 pairs, so it need not grow while they arrive. */
+    public SocketPairSet(long expected) {
+        long slots = Long.highestOneBit(Math.max(1024, Math.min(expected * 2, 1L << 26)) - 1) << 1;
+        v4 = new Table(2, (int) slots);
+    }
 
     /** Adds the socket pair of a segment; returns true when it was not in the set. */
     public boolean add(TcpPacket p) {
@@ -36,6 +46,12 @@ public final class SocketPairSet {
         return v4.size + v6.size;
     }
 
+    /** Adds every pair of {@code other} to this set. */
+    public void addAll(SocketPairSet other) {
+        v4.addAll(other.v4);
+        v6.addAll(other.v6);
+    }
+
     private static int compare(long aHi, long aLo, int aPort, long bHi, long bLo, int bPort) {
         int c = Long.compareUnsigned(aHi, bHi);
         if (c == 0) {
@@ -44,56 +60,91 @@ public final class SocketPairSet {
         return c != 0 ? c : Integer.compare(aPort, bPort);
     }
 
+    /**
+     * Open addressing with linear probing over one long array, {@code width} longs a slot. The all-zero key marks
+     * an empty slot (so one probe touches one cache line, not a key array and a separate flag array); a real
+     * all-zero key is remembered in a flag of its own.
+     */
     private static final class Table {
         /** Slots of the small direct-mapped cache of recently added keys (a power of two). */
-        private static final int RECENT = 1 << 16;
+        private static final int RECENT = 1 << 14;
         private final int width;
         /** Recently added keys: most packets belong to a connection seen moments ago, so most adds stop here. */
         private final long[] recent;
-        private final boolean[] recentUsed = new boolean[RECENT];
         private long[] slots;
-        private boolean[] used;
         private int mask;
         private long size;
+        private boolean zeroKey;
 
-        Table(int width) {
+        Table(int width, int capacity) {
             this.width = width;
             this.recent = new long[RECENT * width];
-            init(1 << 10);
+            init(capacity);
         }
 
         private void init(int capacity) {
             slots = new long[capacity * width];
-            used = new boolean[capacity];
             mask = capacity - 1;
         }
 
+        private boolean isZero(long[] key) {
+            for (int k = 0; k < width; k++) {
+                if (key[k] != 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         boolean add(long[] key) {
+            if (isZero(key)) {
+                boolean added = !zeroKey;
+                zeroKey = true;
+                size += added ? 1 : 0;
+                return added;
+            }
             int h = hash(key);
             int r = (h >>> 7) & (RECENT - 1);
-            if (recentUsed[r] && equalsIn(recent, r, key)) {
+            if (equalsIn(recent, r, key)) {
                 return false;
             }
-            recentUsed[r] = true;
             System.arraycopy(key, 0, recent, r * width, width);
-            if (size * 3 >= (long) used.length * 2) {
+            if (size * 3 >= (long) (mask + 1) * 2) {
                 grow();
             }
             int i = h & mask;
-            while (used[i]) {
-                if (equalsAt(i, key)) {
+            while (!emptyAt(slots, i)) {
+                if (equalsIn(slots, i, key)) {
                     return false;
                 }
                 i = (i + 1) & mask;
             }
-            used[i] = true;
             System.arraycopy(key, 0, slots, i * width, width);
             size++;
             return true;
         }
 
-        private boolean equalsAt(int i, long[] key) {
-            return equalsIn(slots, i, key);
+        void addAll(Table other) {
+            long[] k = new long[width];
+            for (int i = 0; i <= other.mask; i++) {
+                if (!emptyAt(other.slots, i)) {
+                    System.arraycopy(other.slots, i * width, k, 0, width);
+                    add(k);
+                }
+            }
+            if (other.zeroKey) {
+                add(new long[width]);
+            }
+        }
+
+        private boolean emptyAt(long[] array, int i) {
+            int base = i * width;
+            for (int k = 0; k < width; k++) {
+                if (array[base + k] != 0) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private boolean equalsIn(long[] array, int i, long[] key) {
@@ -110,27 +161,35 @@ public final class SocketPairSet {
             long h = 0x9E3779B97F4A7C15L;
             for (int k = 0; k < width; k++) {
                 h = (h ^ key[k]) * 0xBF58476D1CE4E5B9L;
-                h ^= h >>> 31;
             }
+            h ^= h >>> 29;
             return (int) (h ^ (h >>> 32));
         }
 
         private void grow() {
-            long[] oldSlots = slots;
-            boolean[] oldUsed = used;
-            init(used.length * 2);
-            long[] k = new long[width];
-            for (int i = 0; i < oldUsed.length; i++) {
-                if (oldUsed[i]) {
-                    System.arraycopy(oldSlots, i * width, k, 0, width);
-                    int j = hash(k) & mask;
-                    while (used[j]) {
+            long[] old = slots;
+            int oldCapacity = mask + 1;
+            init(oldCapacity * 2);
+            for (int i = 0; i < oldCapacity; i++) {
+                if (!emptyAt(old, i)) {
+                    int base = i * width;
+                    int h = hashAt(old, base);
+                    int j = h & mask;
+                    while (!emptyAt(slots, j)) {
                         j = (j + 1) & mask;
                     }
-                    used[j] = true;
-                    System.arraycopy(k, 0, slots, j * width, width);
+                    System.arraycopy(old, base, slots, j * width, width);
                 }
             }
+        }
+
+        private int hashAt(long[] array, int base) {
+            long h = 0x9E3779B97F4A7C15L;
+            for (int k = 0; k < width; k++) {
+                h = (h ^ array[base + k]) * 0xBF58476D1CE4E5B9L;
+            }
+            h ^= h >>> 29;
+            return (int) (h ^ (h >>> 32));
         }
     }
 }
