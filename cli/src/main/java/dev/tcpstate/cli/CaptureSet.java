@@ -59,21 +59,11 @@ final class CaptureSet {
     /** Like {@link #open}, but a large plain pcap file comes back as several readers over consecutive parts. */
     java.util.List<CaptureReader> openParts(String name, int parts, long minPartBytes,
                                             java.util.List<Consumer<CaptureProblem>> problems) {
-        String why;
         try {
-            return dev.tcpstate.parsers.capture.Captures.openParts(name, parts, minPartBytes, problems);
-        } catch (CaptureFormatException e) {
-            why = e.problem().toString();
-        } catch (NoSuchFileException e) {
-            why = name + ": no such file";
-        } catch (AccessDeniedException e) {
-            why = name + ": permission denied";
+            return Captures.openParts(name, parts, minPartBytes, problems);
         } catch (IOException e) {
-            why = name + ": cannot read: " + e.getMessage();
+            return unreadable(name, e);
         }
-        failed = true;
-        err.println("tcpstate: " + why);
-        return null;
     }
 
     /**
@@ -81,16 +71,23 @@ final class CaptureSet {
      * returns null, so the other captures are still analysed.
      */
     CaptureReader open(String name, Consumer<CaptureProblem> problems) {
-        String why;
         try {
             return Captures.open(name, problems);
-        } catch (CaptureFormatException e) {
-            why = e.problem().toString();
-        } catch (NoSuchFileException e) {
-            why = name + ": no such file";
-        } catch (AccessDeniedException e) {
-            why = name + ": permission denied";
         } catch (IOException e) {
+            return unreadable(name, e);
+        }
+    }
+
+    /** Prints why a capture could not be opened, as one line, and remembers the failure (exit code 3). */
+    private <T> T unreadable(String name, IOException e) {
+        String why;
+        if (e instanceof CaptureFormatException f) {
+            why = f.problem().toString();
+        } else if (e instanceof NoSuchFileException) {
+            why = name + ": no such file";
+        } else if (e instanceof AccessDeniedException) {
+            why = name + ": permission denied";
+        } else {
             why = name + ": cannot read: " + e.getMessage();
         }
         failed = true;

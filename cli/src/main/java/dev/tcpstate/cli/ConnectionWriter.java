@@ -151,6 +151,7 @@ abstract class ConnectionWriter implements AutoCloseable {
             try {
                 g = Json.mapper().getFactory().createGenerator(out);
                 g.setRootValueSeparator(null);
+                g.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -184,8 +185,7 @@ abstract class ConnectionWriter implements AutoCloseable {
                     writePath("resp_path", c.responder());
                 }
                 g.writeEndObject();
-                g.flush();
-                out.write('\n');
+                g.writeRaw('\n');
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
