@@ -43,8 +43,6 @@ final class InfoCommand implements Callable<Integer> {
 
     enum Format { TEXT, JSON }
 
-    enum ChecksumPolicy { VERIFY, IGNORE }
-
     @Parameters(arity = "1..*", paramLabel = "CAPTURE",
             description = "pcap or pcapng file, optionally gzip-compressed; '-' reads standard input.")
     List<String> captures;
@@ -56,7 +54,7 @@ final class InfoCommand implements Callable<Integer> {
     @Option(names = "--checksums", defaultValue = "verify", paramLabel = "POLICY",
             description = "TCP checksums: verify (count and mark bad ones) or ignore (for captures taken on a host"
                     + " that offloads checksums to its NIC). Default: ${DEFAULT-VALUE}.")
-    ChecksumPolicy checksums;
+    SettingsOptions.ChecksumPolicy checksums;
 
     @Spec
     CommandSpec spec;
@@ -82,7 +80,7 @@ final class InfoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         CaptureSet set = new CaptureSet(err);
-        DecoderOptions options = DecoderOptions.defaults().withVerifyChecksums(checksums == ChecksumPolicy.VERIFY);
+        DecoderOptions options = DecoderOptions.defaults().withVerifyChecksums(checksums == SettingsOptions.ChecksumPolicy.VERIFY);
         SocketPairSet allPairs = captures.size() > 1 ? new SocketPairSet() : null;
         List<Facts> all = new ArrayList<>();
         for (String name : captures) {

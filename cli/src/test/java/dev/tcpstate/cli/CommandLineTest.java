@@ -49,6 +49,29 @@ class CommandLineTest {
     }
 
     @Test
+    void gzipCompressedCaptureFromStandardInput() throws IOException {
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(gz)) {
+            z.write(Files.readAllBytes(Repo.sample("ipv6.pcap")));
+        }
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(gz.toByteArray()));
+            Cli r = Cli.run("connections", "--format", "csv", "-");
+            assertThat(r.exitCode()).isZero();
+            List<CSVRecord> rows = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+                    .parse(new StringReader(r.out())).getRecords();
+            assertThat(rows).singleElement().satisfies(row -> {
+                assertThat(row.get("orig_addr")).isEqualTo("fd77::1");
+                assertThat(row.get("orig_state")).isEqualTo("TIME_WAIT");
+                assertThat(row.get("resp_state")).isEqualTo("CLOSED");
+            });
+        } finally {
+            System.setIn(stdin);
+        }
+    }
+
+    @Test
     void damagedCaptureKeepsWhatWasReadAndExitsThree(@TempDir Path dir) throws IOException {
         byte[] whole = Files.readAllBytes(Repo.sample("client-first-close.pcap"));
         Path cut = dir.resolve("cut.pcap");

@@ -1,6 +1,5 @@
 package dev.tcpstate.parsers.capture;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
@@ -63,10 +62,6 @@ final class ByteSource {
         return end - pos;
     }
 
-    int maxWindow() {
-        return maxWindow;
-    }
-
     /**
      * Makes {@code n} bytes available from the current position.
      *
@@ -116,27 +111,5 @@ final class ByteSource {
     /** Moves the current position forward by {@code n} bytes, which must be available. */
     void advance(int n) {
         pos += n;
-    }
-
-    /**
-     * Skips {@code n} bytes, reading through them if they are not in the window.
-     *
-     * @throws EOFException when the stream ends first
-     */
-    void skip(long n) throws IOException {
-        while (n > 0) {
-            int avail = end - pos;
-            if (avail == 0 && !ensure(1)) {
-                throw new EOFException();
-            }
-            int step = (int) Math.min(n, end - pos);
-            pos += step;
-            n -= step;
-        }
-    }
-
-    /** True when no byte is left: the window is empty and the stream has ended. */
-    boolean atEnd() throws IOException {
-        return !ensure(1);
     }
 }
