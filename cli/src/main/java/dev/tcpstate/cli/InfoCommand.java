@@ -80,7 +80,8 @@ final class InfoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         CaptureSet set = new CaptureSet(err);
-        DecoderOptions options = DecoderOptions.defaults().withVerifyChecksums(checksums == SettingsOptions.ChecksumPolicy.VERIFY);
+        DecoderOptions options = DecoderOptions.defaults().withVerifyChecksums(checksums == SettingsOptions.ChecksumPolicy.VERIFY)
+                .withTcpOptions(false);
         SocketPairSet allPairs = captures.size() > 1 ? new SocketPairSet() : null;
         List<Facts> all = new ArrayList<>();
         for (String name : captures) {

@@ -50,6 +50,7 @@ public final class PacketDecoder {
 
     private final DecoderOptions options;
     private final boolean verifyChecksums;
+    private final boolean parseTcpOptions;
     private final DecodeStats stats = new DecodeStats();
     private final FragmentReassembler reassembler;
     private final HeaderSet main = new HeaderSet();
@@ -80,6 +81,7 @@ public final class PacketDecoder {
     public PacketDecoder(DecoderOptions options) {
         this.options = options;
         this.verifyChecksums = options.verifyChecksums();
+        this.parseTcpOptions = options.parseTcpOptions();
         this.reassembler = new FragmentReassembler(options.maxFragmentDatagrams(), options.maxFragmentBytes(),
                 options.fragmentTimeoutNanos(), stats);
         reassembly.bind(ByteBuffer.wrap(reassembled));
@@ -596,7 +598,9 @@ public final class PacketDecoder {
         o.reassembled = reassembled;
         o.clearOptions();
         o.optionsTruncated = segmentCapturedEnd < payloadStart;
-        if (headerLength > 20) options(h.view, start + 20, payloadStart, Math.min(payloadStart, segmentCapturedEnd));
+        if (headerLength > 20 && parseTcpOptions) {
+            options(h.view, start + 20, payloadStart, Math.min(payloadStart, segmentCapturedEnd));
+        }
         if (o.optionsTruncated) stats.truncatedOptions++;
         if (o.capturedPayloadLength < o.payloadLength) stats.truncatedSegments++;
 

@@ -239,6 +239,19 @@ class PacketDecoderTest {
     }
 
     @Test
+    void tcpOptionParsingCanBeTurnedOff() {
+        PacketDecoder d = new PacketDecoder(DecoderOptions.defaults().withTcpOptions(false));
+        Tcp t = tcp().flags(TcpPacket.SYN).ports(40000, 80).options(mss(1460), sackPermitted(), windowScale(7)).payload(5);
+        assertThat(d.decode(record(LinkType.RAW, ipv4Tcp(t)), out)).isEqualTo(DecodeResult.TCP);
+        assertThat(out.mss).isEqualTo(-1);
+        assertThat(out.windowScale).isEqualTo(-1);
+        assertThat(out.sackPermitted).isFalse();
+        assertThat(out.srcPort).isEqualTo(40000);
+        assertThat(out.payloadLength).isEqualTo(5);
+        assertThat(out.checksumStatus).isEqualTo(TcpPacket.CHECKSUM_GOOD);
+    }
+
+    @Test
     void ipv4Options() {
         // Record route (7) with room for two addresses, then EOL: IHL 8.
         byte[] options = concat(bytes(7, 11, 4), new byte[8], bytes(0));
