@@ -16,13 +16,13 @@ import java.time.Duration;
  *     at once. No linger follows a close by timer (TIME-WAIT or FIN-WAIT-2 expiry).
  * @param incarnationSlackNanos how long the incarnation number of a socket pair is remembered beyond 2*MSL after its
  *     last connection left the table. Default 60 s; the memory is 2*MSL + slack (120 s with the defaults).
- * @param verifyChecksums when true, a segment whose checksum the decoder found bad is treated as dropped by its
- *     receiver: it counts for its sender (which did send it) but has no effect on arrival, and the Zeek history
- *     records {@code c}. Default false, because captures taken on a sending host with checksum offload show bad
- *     checksums on every outgoing segment (Zeek's {@code -C} does the same).
+ * @param checksums what a segment with a bad TCP checksum does (see {@link ChecksumPolicy}); a segment treated as
+ *     dropped has no effect on arrival and the Zeek history records {@code c}. Default {@link ChecksumPolicy#AUTO}:
+ *     captures taken on a sending host with checksum offload show bad checksums on every segment that host sent,
+ *     which must not be taken for corruption, while a corrupted segment among good ones is dropped.
  */
 public record AnalyzerSettings(long mslNanos, long finWait2TimeoutNanos, long closedLingerNanos,
-                               long incarnationSlackNanos, boolean verifyChecksums) {
+                               long incarnationSlackNanos, ChecksumPolicy checksums) {
 
     /** The defaults documented on each component. */
     public static final AnalyzerSettings DEFAULTS = new AnalyzerSettings(
@@ -30,9 +30,10 @@ public record AnalyzerSettings(long mslNanos, long finWait2TimeoutNanos, long cl
             Duration.ofSeconds(60).toNanos(),
             Duration.ofSeconds(5).toNanos(),
             Duration.ofSeconds(60).toNanos(),
-            false);
+            ChecksumPolicy.AUTO);
 
     public AnalyzerSettings {
+        java.util.Objects.requireNonNull(checksums, "checksums");
         if (mslNanos <= 0 || finWait2TimeoutNanos <= 0 || closedLingerNanos < 0 || incarnationSlackNanos < 0) {
             throw new IllegalArgumentException("durations must be positive (linger and slack may be zero)");
         }
@@ -50,19 +51,29 @@ public record AnalyzerSettings(long mslNanos, long finWait2TimeoutNanos, long cl
 
     public AnalyzerSettings withMsl(Duration msl) {
         return new AnalyzerSettings(msl.toNanos(), finWait2TimeoutNanos, closedLingerNanos, incarnationSlackNanos,
-                verifyChecksums);
+                checksums);
     }
 
     public AnalyzerSettings withFinWait2Timeout(Duration d) {
-        return new AnalyzerSettings(mslNanos, d.toNanos(), closedLingerNanos, incarnationSlackNanos, verifyChecksums);
+        return new AnalyzerSettings(mslNanos, d.toNanos(), closedLingerNanos, incarnationSlackNanos, checksums);
     }
 
     public AnalyzerSettings withClosedLinger(Duration d) {
         return new AnalyzerSettings(mslNanos, finWait2TimeoutNanos, d.toNanos(), incarnationSlackNanos,
-                verifyChecksums);
+                checksums);
     }
 
+    /** {@code true}: {@link ChecksumPolicy#VERIFY}; {@code false}: {@link ChecksumPolicy#IGNORE}. */
     public AnalyzerSettings withVerifyChecksums(boolean v) {
-        return new AnalyzerSettings(mslNanos, finWait2TimeoutNanos, closedLingerNanos, incarnationSlackNanos, v);
+        return withChecksums(v ? ChecksumPolicy.VERIFY : ChecksumPolicy.IGNORE);
+    }
+
+    public AnalyzerSettings withChecksums(ChecksumPolicy policy) {
+        return new AnalyzerSettings(mslNanos, finWait2TimeoutNanos, closedLingerNanos, incarnationSlackNanos, policy);
+    }
+
+    /** Whether segments with bad checksums are looked at at all. */
+    public boolean verifyChecksums() {
+        return checksums != ChecksumPolicy.IGNORE;
     }
 }

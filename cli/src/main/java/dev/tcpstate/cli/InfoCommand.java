@@ -3,6 +3,7 @@ package dev.tcpstate.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tcpstate.analyzer.ChecksumPolicy;
 import dev.tcpstate.parsers.capture.CaptureInterface;
 import dev.tcpstate.parsers.capture.CaptureProblem;
 import dev.tcpstate.parsers.capture.CaptureReader;
@@ -52,9 +53,8 @@ final class InfoCommand implements Callable<Integer> {
     Format format;
 
     @Option(names = "--checksums", defaultValue = "verify", paramLabel = "POLICY",
-            description = "TCP checksums: verify (count and mark bad ones) or ignore (for captures taken on a host"
-                    + " that offloads checksums to its NIC). Default: ${DEFAULT-VALUE}.")
-    SettingsOptions.ChecksumPolicy checksums;
+            description = "TCP checksums: verify (count bad ones) or ignore. Default: ${DEFAULT-VALUE}.")
+    ChecksumPolicy checksums;
 
     @Spec
     CommandSpec spec;
@@ -80,7 +80,7 @@ final class InfoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         CaptureSet set = new CaptureSet(err);
-        DecoderOptions options = DecoderOptions.defaults().withVerifyChecksums(checksums == SettingsOptions.ChecksumPolicy.VERIFY)
+        DecoderOptions options = DecoderOptions.defaults().withVerifyChecksums(checksums != ChecksumPolicy.IGNORE)
                 .withTcpOptions(false);
         SocketPairSet allPairs = captures.size() > 1 ? new SocketPairSet() : null;
         List<Facts> all = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.tcpstate.cli;
 
 import dev.tcpstate.analyzer.AnalyzerSettings;
+import dev.tcpstate.analyzer.ChecksumPolicy;
 import dev.tcpstate.analyzer.anomaly.AnomalySettings;
 import dev.tcpstate.parsers.decode.DecoderOptions;
 import java.time.Duration;
@@ -9,7 +10,6 @@ import picocli.CommandLine.Option;
 /** The analysis settings every analysing command accepts. */
 final class SettingsOptions {
 
-    enum ChecksumPolicy { VERIFY, IGNORE }
 
     @Option(names = "--msl", paramLabel = "SECONDS",
             description = "Maximum segment lifetime; TIME_WAIT lasts 2*MSL. Default: 30 (TIME_WAIT 60 s, as Linux"
@@ -21,10 +21,12 @@ final class SettingsOptions {
                     + " (Linux net.ipv4.tcp_fin_timeout).")
     Double finWait2Seconds;
 
-    @Option(names = "--checksums", defaultValue = "verify", paramLabel = "POLICY",
-            description = "TCP checksums: verify (a segment with a bad checksum is marked and counted, and does not"
-                    + " change state, as the receiver would drop it) or ignore (for captures taken on a host that"
-                    + " offloads checksums to its NIC). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--checksums", defaultValue = "auto", paramLabel = "POLICY",
+            description = "TCP checksums. auto: a bad checksum on every segment a host sends is checksum"
+                    + " offload on the capturing host (the segment is applied); a bad checksum from a host that has"
+                    + " sent good ones is corruption (the segment is dropped, as its receiver would, and reported)."
+                    + " verify: every bad checksum is corruption. ignore: checksums are not looked at."
+                    + " Default: ${DEFAULT-VALUE}.")
     ChecksumPolicy checksums;
 
     AnalyzerSettings analyzer() {
@@ -35,16 +37,16 @@ final class SettingsOptions {
         if (finWait2Seconds != null) {
             s = s.withFinWait2Timeout(seconds(finWait2Seconds, "--fin-wait-2-timeout"));
         }
-        return s.withVerifyChecksums(checksums == ChecksumPolicy.VERIFY);
+        return s.withChecksums(checksums);
     }
 
     /** Anomaly thresholds: the documented defaults; bad checksums are not reported when checksums are ignored. */
     AnomalySettings anomalies() {
-        return AnomalySettings.DEFAULTS.withReportBadChecksums(checksums == ChecksumPolicy.VERIFY);
+        return AnomalySettings.DEFAULTS.withReportBadChecksums(checksums != ChecksumPolicy.IGNORE);
     }
 
     DecoderOptions decoder() {
-        return DecoderOptions.defaults().withVerifyChecksums(checksums == ChecksumPolicy.VERIFY);
+        return DecoderOptions.defaults().withVerifyChecksums(checksums != ChecksumPolicy.IGNORE);
     }
 
     private static Duration seconds(double s, String option) {

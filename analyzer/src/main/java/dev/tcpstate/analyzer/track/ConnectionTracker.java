@@ -1,6 +1,7 @@
 package dev.tcpstate.analyzer.track;
 
 import dev.tcpstate.analyzer.AnalyzerSettings;
+import dev.tcpstate.analyzer.ChecksumPolicy;
 import dev.tcpstate.analyzer.ConnectionListener;
 import dev.tcpstate.analyzer.tcp.TcpState;
 import dev.tcpstate.parsers.decode.TcpPacket;
@@ -102,7 +103,7 @@ public final class ConnectionTracker {
         c.lastTimeNanos = p.timestampNanos;
 
         Endpoint snd = c.sender(fromOrig);
-        boolean badSum = settings.verifyChecksums() && p.checksumStatus == TcpPacket.CHECKSUM_BAD;
+        boolean badSum = badChecksum(snd, p);
         boolean wasFinal = c.bothFinal();
         boolean rexmit = machine.segment(c, snd, snd.peer, p, badSum);
         if (badSum) {
@@ -113,6 +114,41 @@ public final class ConnectionTracker {
         listener.onPacket(c, p, fromOrig);
         if (!wasFinal && c.bothFinal()) {
             onBothFinal(c, p.timestampNanos, true);
+        }
+    }
+
+    /**
+     * Whether the segment counts as dropped for a bad checksum, under the checksum policy. Under
+     * {@link ChecksumPolicy#AUTO} a bad checksum is offload, not corruption, when its sender has sent no good one on
+     * this connection (transmit checksum offload on the capturing host), or when the segment carries more than the
+     * receiver's MSS (a segment no sender may send: an aggregate built by segmentation or receive offload, whose
+     * checksum was never meant to be checked). Such a segment is applied and marked
+     * {@link TcpPacket#CHECKSUM_OFFLOADED}.
+     */
+    private boolean badChecksum(Endpoint snd, TcpPacket p) {
+        if ((p.flags & TcpPacket.SYN) != 0 && p.mss > 0) {
+            snd.mssOffered = p.mss;
+        }
+        byte status = p.checksumStatus;
+        if (status == TcpPacket.CHECKSUM_GOOD) {
+            snd.sentGoodChecksum = true;
+            return false;
+        }
+        if (status != TcpPacket.CHECKSUM_BAD) {
+            return false;
+        }
+        switch (settings.checksums()) {
+            case IGNORE:
+                return false;
+            case AUTO:
+                int mss = snd.peer.mssOffered;
+                if (!snd.sentGoodChecksum || mss > 0 && p.payloadLength > mss) {
+                    p.checksumStatus = TcpPacket.CHECKSUM_OFFLOADED;
+                    return false;
+                }
+                return true;
+            default:
+                return true;
         }
     }
 

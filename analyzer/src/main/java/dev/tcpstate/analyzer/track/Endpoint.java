@@ -75,6 +75,10 @@ public final class Endpoint {
     // --- counters ---
     long packets;
     long payloadBytes;
+    /** This endpoint has sent a segment with a verified-good checksum on this connection. */
+    boolean sentGoodChecksum;
+    /** The MSS option of this endpoint's SYN, or -1. */
+    int mssOffered = -1;
     long retransmissions;
     long outOfWindow;
     long duplicateSyns;

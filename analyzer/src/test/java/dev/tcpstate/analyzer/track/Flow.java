@@ -34,6 +34,8 @@ final class Flow {
     int serverPort = 80;
     int window = 65535;
     int clientWscale = -1, serverWscale = -1;
+    /** The next segments from this side carry a bad TCP checksum (as the decoder would mark them). */
+    boolean clientBadChecksum, serverBadChecksum;
     private final TcpPacket p = new TcpPacket();
 
     Flow() {
@@ -118,7 +120,8 @@ final class Flow {
         p.window = window;
         p.payloadLength = len;
         p.capturedPayloadLength = len;
-        p.checksumStatus = TcpPacket.CHECKSUM_GOOD;
+        p.checksumStatus = (fromClient ? clientBadChecksum : serverBadChecksum)
+                ? TcpPacket.CHECKSUM_BAD : TcpPacket.CHECKSUM_GOOD;
         if ((flags & S) != 0) {
             p.windowScale = fromClient ? clientWscale : serverWscale;
             p.mss = 1460;

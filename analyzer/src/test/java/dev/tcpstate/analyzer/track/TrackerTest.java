@@ -13,6 +13,8 @@ import static dev.tcpstate.analyzer.track.Flow.S;
 import static dev.tcpstate.analyzer.track.Flow.SEC;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tcpstate.analyzer.AnalyzerSettings;
+import dev.tcpstate.analyzer.ChecksumPolicy;
 import dev.tcpstate.analyzer.tcp.SeqNum;
 import dev.tcpstate.analyzer.tcp.TcpState;
 import dev.tcpstate.parsers.decode.TcpPacket;
@@ -244,6 +246,65 @@ class TrackerTest {
             f.window = 0;
             f.server(A);
             assertThat(f.conn().history()).isEqualTo("ShAaw");
+        }
+    }
+
+    @Nested
+    class Checksums {
+        @Test
+        void autoTakesBadChecksumsFromTheFirstSegmentOnForOffload() {
+            Flow f = new Flow();
+            f.clientBadChecksum = true;
+            f.client(S).server(S | A).client(A).client(P | A, 10).server(A).client(F | A);
+            assertThat(f.orig().state()).isEqualTo(TcpState.FIN_WAIT_1);
+            assertThat(f.resp().state()).isEqualTo(TcpState.CLOSE_WAIT);
+            assertThat(f.conn().history()).isEqualTo("ShADaF");
+        }
+
+        @Test
+        void autoDropsABadChecksumFromASenderThatSentGoodOnes() {
+            Flow f = Flow.established();
+            f.clientBadChecksum = true;
+            f.client(F | A);
+            assertThat(f.orig().state()).isEqualTo(TcpState.FIN_WAIT_1);
+            assertThat(f.resp().state()).as("the receiver drops the corrupted FIN").isEqualTo(TcpState.ESTABLISHED);
+            assertThat(f.conn().history()).isEqualTo("ShAC");
+        }
+
+        @Test
+        void autoTakesASegmentLargerThanTheMssForAnOffloadAggregate() {
+            Flow f = Flow.established();
+            f.serverBadChecksum = true;
+            f.server(P | A, 7240);
+            assertThat(f.orig().rcvNxt()).as("the 7240-byte aggregate was received")
+                    .isEqualTo(Flow.SERVER_ISN + 1 + 7240);
+            f.server(P | A, 100);
+            assertThat(f.orig().rcvNxt()).as("a bad checksum on an ordinary segment is corruption")
+                    .isEqualTo(Flow.SERVER_ISN + 1 + 7240);
+            assertThat(f.conn().history()).as("c: a responder segment with a bad checksum").isEqualTo("ShAdc");
+        }
+
+        @Test
+        void verifyDropsEveryBadChecksum() {
+            Flow f = new Flow(AnalyzerSettings.DEFAULTS.withChecksums(ChecksumPolicy.VERIFY));
+            f.client(S).server(S | A).client(A);
+            f.clientBadChecksum = true;
+            f.client(F | A);
+            assertThat(f.resp().state()).isEqualTo(TcpState.ESTABLISHED);
+            Flow g = new Flow(AnalyzerSettings.DEFAULTS.withChecksums(ChecksumPolicy.VERIFY));
+            g.clientBadChecksum = true;
+            g.client(S).server(S | A).client(A);
+            assertThat(g.resp().state()).as("the final ACK never counted").isEqualTo(TcpState.SYN_RECEIVED);
+        }
+
+        @Test
+        void ignoreAppliesEverySegment() {
+            Flow g = new Flow(AnalyzerSettings.DEFAULTS.withChecksums(ChecksumPolicy.IGNORE));
+            g.client(S).server(S | A).client(A);
+            g.clientBadChecksum = true;
+            g.client(F | A);
+            assertThat(g.resp().state()).isEqualTo(TcpState.CLOSE_WAIT);
+            assertThat(g.conn().history()).isEqualTo("ShAF");
         }
     }
 

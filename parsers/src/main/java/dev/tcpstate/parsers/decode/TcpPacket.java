@@ -23,6 +23,11 @@ public final class TcpPacket {
     public static final byte CHECKSUM_UNVERIFIED = 0;
     public static final byte CHECKSUM_GOOD = 1;
     public static final byte CHECKSUM_BAD = 2;
+    /**
+     * The checksum was wrong, and the analysis took it for checksum offload on the capturing host rather than
+     * corruption (set by the analyzer, never by the decoder).
+     */
+    public static final byte CHECKSUM_OFFLOADED = 3;
 
     /** 1-based number of the capture record that carried this segment (the last fragment when reassembled). */
     public long packetNumber;
@@ -60,7 +65,7 @@ public final class TcpPacket {
     /** A TCP Fast Open option (kind 34, or the experimental 254/0xF989) was present; its cookie length. -1 when absent. */
     public int fastOpenCookieLength;
 
-    /** One of {@link #CHECKSUM_UNVERIFIED}, {@link #CHECKSUM_GOOD}, {@link #CHECKSUM_BAD}. */
+    /** One of {@link #CHECKSUM_UNVERIFIED}, {@link #CHECKSUM_GOOD}, {@link #CHECKSUM_BAD}, {@link #CHECKSUM_OFFLOADED}. */
     public byte checksumStatus;
     /** The segment came from reassembled IP fragments. */
     public boolean reassembled;
