@@ -105,7 +105,8 @@ final class TimelineCommand implements Callable<Integer> {
             out.printf("%8d %12s  %-4s %-6s %12d %12s %6d   %-12s %-12s%s%n", p.packetNumber, offset(p.timestampNanos),
                     fromOriginator ? "-->" : "<--", TcpPacket.flagString(p.flags), relSeq, ack, p.payloadLength,
                     c.originator().state(), c.responder().state(),
-                    p.checksumStatus == TcpPacket.CHECKSUM_BAD ? "  (bad checksum)" : "");
+                    p.checksumStatus == TcpPacket.CHECKSUM_BAD ? "  (bad checksum: dropped)"
+                            : p.checksumStatus == TcpPacket.CHECKSUM_OFFLOADED ? "  (bad checksum: offload)" : "");
             lines++;
         }
 
