@@ -27,6 +27,9 @@ final class Analysis {
     private final DecoderOptions decoderOptions;
     private Predicate<TcpPacket> filter = p -> true;
     private CaptureTime stopAt;
+    private CaptureTime startAt;
+    private boolean endAtLastPacket;
+    private long originNanos = Long.MIN_VALUE;
     private LongConsumer afterFinish = t -> { };
     private long firstNanos = Long.MIN_VALUE;
     private long lastNanos = Long.MIN_VALUE;
@@ -44,6 +47,17 @@ final class Analysis {
     /** Only segments the filter accepts reach the tracker. */
     Analysis filter(Predicate<TcpPacket> f) {
         this.filter = f;
+        return this;
+    }
+
+    /**
+     * Analyses only the packets from {@code from} to {@code to}, as if the capture held no others: the analysis ends
+     * at the last packet of the window (relative times count from the capture's first packet).
+     */
+    Analysis window(CaptureTime from, CaptureTime to) {
+        this.startAt = from;
+        this.stopAt = to;
+        this.endAtLastPacket = true;
         return this;
     }
 
@@ -70,6 +84,7 @@ final class Analysis {
     int run(List<String> names, ConnectionListener listener) {
         ConnectionTracker tracker = new ConnectionTracker(settings, listener);
         long[] stop = {Long.MAX_VALUE};
+        long[] start = {Long.MIN_VALUE};
         var printer = captures.printer();
         List<CaptureReader> opened = new ArrayList<>();
         for (String name : names) {
@@ -91,15 +106,24 @@ final class Analysis {
                         return;
                     }
                     long t = r.timestampNanos;
-                    if (firstNanos == Long.MIN_VALUE) {
-                        firstNanos = t;
+                    if (originNanos == Long.MIN_VALUE) {
+                        originNanos = t;
                         if (stopAt != null) {
                             stop[0] = stopAt.resolve(t);
+                        }
+                        if (startAt != null) {
+                            start[0] = startAt.resolve(t);
                         }
                     }
                     if (t > stop[0]) {
                         stopped = true;
                         return;
+                    }
+                    if (t < start[0]) {
+                        return;
+                    }
+                    if (firstNanos == Long.MIN_VALUE) {
+                        firstNanos = t;
                     }
                     packets++;
                     if (t > lastNanos) {
@@ -123,7 +147,7 @@ final class Analysis {
             }
         }
         captures.endCapture(label);
-        long end = stopAt != null && firstNanos != Long.MIN_VALUE ? stop[0] : lastNanos;
+        long end = stopAt != null && originNanos != Long.MIN_VALUE && !endAtLastPacket ? stop[0] : lastNanos;
         long finish = end == Long.MIN_VALUE ? 0 : end;
         tracker.finish(finish);
         afterFinish.accept(finish);

@@ -87,6 +87,9 @@ final class CheckCommand implements Callable<Integer> {
     boolean perFile;
 
     @Mixin
+    FilterOptions filters;
+
+    @Mixin
     SettingsOptions settings;
 
     @Spec
@@ -131,6 +134,7 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        filters.apply(new Analysis(err, settings.analyzer(), settings.decoder()), spec.commandLine());
         Policy policy = policyFile != null ? Policy.read(policyFile) : new Policy();
         policy.overrideWith(Policy.of(failOn, failOnSeverity, max));
         if (policy.isEmpty()) {
@@ -169,7 +173,7 @@ final class CheckCommand implements Callable<Integer> {
                     rr.examples.add(a);
                 }
             }, AnomaliesCommand.NOTHING);
-            int code = new Analysis(err, settings.analyzer(), settings.decoder())
+            int code = filters.apply(new Analysis(err, settings.analyzer(), settings.decoder()), spec.commandLine())
                     .afterFinish(detector::finish)
                     .run(names, detector);
             o.readWhole = code == ExitCode.OK;
