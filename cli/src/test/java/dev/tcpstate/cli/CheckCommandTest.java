@@ -272,4 +272,24 @@ class CheckCommandTest {
         assertThat(r.err()).isEqualTo("tcpstate: --junit " + nowhere + ": cannot write: no such directory "
                 + tmp.resolve("no-such-dir") + "\n");
     }
+
+    @Test
+    void completionScriptCoversTheCommandsAndOptions() {
+        Cli r = Cli.run("completion");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).startsWith("#!/usr/bin/env bash").contains("check", "--fail-on-severity", "--per-file",
+                "complete -F _complete_tcpstate");
+    }
+
+    @Test
+    void everyCommandsHelpHasExamples() {
+        for (String c : new String[] {"info", "analyze", "connections", "anomalies", "timeline", "check",
+                "completion"}) {
+            Cli r = Cli.run(c, "--help");
+            assertThat(r.exitCode()).as(c).isZero();
+            assertThat(r.out()).as(c).contains("Examples:\n  tcpstate ");
+        }
+        assertThat(Cli.run("check", "--help").out()).contains("Exit codes:", "1   a rule was violated");
+    }
 }
