@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = VersionProvider.class,
         description = "Replays the TCP state machine of both endpoints of every connection in a packet capture.",
         subcommands = {InfoCommand.class, AnalyzeCommand.class, ConnectionsCommand.class, AnomaliesCommand.class,
-                TimelineCommand.class, CheckCommand.class, CompletionCommand.class,
+                TimelineCommand.class, CheckCommand.class, ConfigCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
