@@ -11,13 +11,14 @@ import dev.tcpstate.parsers.decode.PacketDecoder;
 import dev.tcpstate.parsers.decode.TcpPacket;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 
 /**
  * Runs captures through the decoder into one connection tracker: the part every analysing command shares.
- * Captures are read one after the other into the same tracker.
+ * Several captures are merged in timestamp order into the same tracker.
  */
 final class Analysis {
     private final PrintWriter err;
@@ -26,6 +27,9 @@ final class Analysis {
     private final DecoderOptions decoderOptions;
     private Predicate<TcpPacket> filter = p -> true;
     private CaptureTime stopAt;
+    private CaptureTime startAt;
+    private boolean endAtLastPacket;
+    private long originNanos = Long.MIN_VALUE;
     private LongConsumer afterFinish = t -> { };
     private long firstNanos = Long.MIN_VALUE;
     private long lastNanos = Long.MIN_VALUE;
@@ -46,6 +50,17 @@ final class Analysis {
         return this;
     }
 
+    /**
+     * Analyses only the packets from {@code from} to {@code to}, as if the capture held no others: the analysis ends
+     * at the last packet of the window (relative times count from the capture's first packet).
+     */
+    Analysis window(CaptureTime from, CaptureTime to) {
+        this.startAt = from;
+        this.stopAt = to;
+        this.endAtLastPacket = true;
+        return this;
+    }
+
     /** Stops at this moment: the states are those as they stood then. */
     Analysis stopAt(CaptureTime t) {
         this.stopAt = t;
@@ -61,19 +76,28 @@ final class Analysis {
         return this;
     }
 
-    /** Reads every capture into a tracker that reports to {@code listener}; returns the exit code. */
+    /**
+     * Reads the captures into a tracker that reports to {@code listener}; returns the exit code. Several captures
+     * are merged in timestamp order ({@link MergedCaptureReader}), so a connection that spans two files is one
+     * connection.
+     */
     int run(List<String> names, ConnectionListener listener) {
         ConnectionTracker tracker = new ConnectionTracker(settings, listener);
         long[] stop = {Long.MAX_VALUE};
+        long[] start = {Long.MIN_VALUE};
+        var printer = captures.printer();
+        List<CaptureReader> opened = new ArrayList<>();
         for (String name : names) {
-            if (stopped) {
-                break;
+            CaptureReader r = captures.open(name, printer);
+            if (r != null) {
+                opened.add(r);
             }
-            var printer = captures.printer();
-            try (CaptureReader reader = captures.open(name, printer)) {
-                if (reader == null) {
-                    continue;
-                }
+        }
+        String label = names.size() == 1 ? names.get(0) : String.join(" + ", names);
+        if (!opened.isEmpty()) {
+            CaptureReader reader = opened.size() == 1 ? opened.get(0) : new MergedCaptureReader(opened);
+            String name = reader.name();
+            try (reader) {
                 PacketDecoder decoder = new PacketDecoder(decoderOptions);
                 decoder.setProblemListener((record, reason, message) ->
                         printer.accept(new CaptureProblem(name, record.fileOffset, record.packetNumber, false, message)));
@@ -82,15 +106,24 @@ final class Analysis {
                         return;
                     }
                     long t = r.timestampNanos;
-                    if (firstNanos == Long.MIN_VALUE) {
-                        firstNanos = t;
+                    if (originNanos == Long.MIN_VALUE) {
+                        originNanos = t;
                         if (stopAt != null) {
                             stop[0] = stopAt.resolve(t);
+                        }
+                        if (startAt != null) {
+                            start[0] = startAt.resolve(t);
                         }
                     }
                     if (t > stop[0]) {
                         stopped = true;
                         return;
+                    }
+                    if (t < start[0]) {
+                        return;
+                    }
+                    if (firstNanos == Long.MIN_VALUE) {
+                        firstNanos = t;
                     }
                     packets++;
                     if (t > lastNanos) {
@@ -110,11 +143,11 @@ final class Analysis {
                 }
             } catch (IOException e) {
                 captures.markDamaged();
-                err.println("tcpstate: " + name + ": read error: " + e.getMessage());
+                err.println("tcpstate: " + (opened.size() == 1 ? name + ": " : "") + "read error: " + e.getMessage());
             }
-            captures.endCapture(name);
         }
-        long end = stopAt != null && firstNanos != Long.MIN_VALUE ? stop[0] : lastNanos;
+        captures.endCapture(label);
+        long end = stopAt != null && originNanos != Long.MIN_VALUE && !endAtLastPacket ? stop[0] : lastNanos;
         long finish = end == Long.MIN_VALUE ? 0 : end;
         tracker.finish(finish);
         afterFinish.accept(finish);

@@ -37,7 +37,10 @@ import picocli.CommandLine.Model.CommandSpec;
         sortOptions = false,
         footerHeading = "%nExamples:%n",
         footer = {"  tcpstate analyze trace.pcap",
-                "  tcpstate analyze --format json trace.pcapng | jq '.state_pairs'"})
+                "  tcpstate analyze --format json trace.pcapng | jq '.state_pairs'",
+                "  tcpstate analyze trace.pcap --connections conns.csv --anomalies anomalies.jsonl -o report.txt",
+                "  tcpstate analyze --per-file host-a.pcap host-b.pcap",
+                "  tcpstate analyze --host 10.0.0.2 --port 443 --between 60 120 trace.pcap"})
 final class AnalyzeCommand implements Callable<Integer> {
 
     enum Format { TEXT, JSON }
@@ -49,9 +52,31 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "pcap or pcapng file, optionally gzip-compressed; '-' reads standard input.")
     List<String> captures;
 
-    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
-            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: text, or what the --output file's"
+                    + " extension names: .txt, .json).")
     Format format;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report to FILE, not to"
+            + " standard output.")
+    Path output;
+
+    @Option(names = "--connections", paramLabel = "FILE",
+            description = "Also write every connection to FILE, in the same pass, as the extension says"
+                    + " (.csv, .jsonl, .txt), with the records of 'tcpstate connections'.")
+    Path connectionsFile;
+
+    @Option(names = "--anomalies", paramLabel = "FILE",
+            description = "Also write every anomaly to FILE, in the same pass, as the extension says"
+                    + " (.csv, .jsonl, .txt), with the records of 'tcpstate anomalies'.")
+    Path anomaliesFile;
+
+    @Option(names = "--per-file", description = "Analyse each capture on its own (one report each) instead of"
+            + " merging them in timestamp order into one analysis.")
+    boolean perFile;
+
+    @Mixin
+    FilterOptions filters;
 
     @Mixin
     SettingsOptions settings;
@@ -130,32 +155,85 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Format fmt = Output.format(format, "--output", output, Format.class);
+        ConnectionWriter.Format connFmt = connectionsFile == null ? null
+                : Output.format(null, "--connections", connectionsFile, ConnectionWriter.Format.class);
+        AnomalyWriter.Format anomFmt = anomaliesFile == null ? null
+                : Output.format(null, "--anomalies", anomaliesFile, AnomalyWriter.Format.class);
+        filters.apply(new Analysis(err, settings.analyzer(), settings.decoder()), spec.commandLine());
+        PrintWriter out = Output.open(spec.commandLine().getOut(), output);
+        PrintWriter connOut = connectionsFile == null ? null : OutputFile.open("--connections", connectionsFile);
+        PrintWriter anomOut = anomaliesFile == null ? null : OutputFile.open("--anomalies", anomaliesFile);
+        ConnectionWriter connWriter = connOut == null ? null : ConnectionWriter.create(connFmt, connOut, false);
+        AnomalyWriter anomWriter = anomOut == null ? null : AnomalyWriter.create(anomFmt, anomOut);
+        int code = ExitCode.OK;
+        try {
+            if (perFile && captures.size() > 1) {
+                if (fmt == Format.JSON) {
+                    out.println("[");
+                }
+                for (int i = 0; i < captures.size(); i++) {
+                    if (i > 0) {
+                        out.println(fmt == Format.JSON ? "," : "");
+                    }
+                    code = Math.max(code, analyse(List.of(captures.get(i)), fmt, out, err, connWriter, anomWriter));
+                }
+                if (fmt == Format.JSON) {
+                    out.println("]");
+                }
+            } else {
+                code = analyse(captures, fmt, out, err, connWriter, anomWriter);
+            }
+        } finally {
+            if (connWriter != null) {
+                connWriter.close();
+                connOut.close();
+            }
+            if (anomWriter != null) {
+                if (anomWriter.written == 0 && anomFmt == AnomalyWriter.Format.TEXT) {
+                    anomOut.println("no anomalies");
+                }
+                anomWriter.close();
+                anomOut.close();
+            }
+            Output.close(out, output);
+        }
+        return code;
+    }
+
+    /** Analyses one set of captures (merged) and prints its report. */
+    private int analyse(List<String> names, Format fmt, PrintWriter out, PrintWriter err, ConnectionWriter connWriter,
+                        AnomalyWriter anomWriter) throws IOException {
         Summary summary = new Summary();
         // The anomaly list follows the summary, so it waits in a temporary file: memory stays bounded.
         Path spool = Files.createTempFile("tcpstate-anomalies-", ".tmp");
         try {
             int code;
-            AnomalyDetector detector;
             try (PrintWriter spoolOut = new PrintWriter(Files.newBufferedWriter(spool, StandardCharsets.UTF_8));
                  AnomalyWriter writer = AnomalyWriter.create(
-                         format == Format.JSON ? AnomalyWriter.Format.JSONL : AnomalyWriter.Format.TEXT, spoolOut)) {
-                detector = new AnomalyDetector(settings.anomalies(), a -> {
+                         fmt == Format.JSON ? AnomalyWriter.Format.JSONL : AnomalyWriter.Format.TEXT, spoolOut)) {
+                ConnectionListener downstream = connWriter == null ? summary : c -> {
+                    summary.onConnectionEnd(c);
+                    connWriter.write(c);
+                };
+                AnomalyDetector detector = new AnomalyDetector(settings.anomalies(), a -> {
                     summary.anomaly(a);
                     writer.write(a);
-                }, summary);
-                Analysis analysis = new Analysis(err, settings.analyzer(), settings.decoder())
-                        .afterFinish(detector::finish);
-                code = analysis.run(captures, detector);
+                    if (anomWriter != null) {
+                        anomWriter.write(a);
+                    }
+                }, downstream);
+                Analysis analysis = filters.apply(new Analysis(err, settings.analyzer(), settings.decoder()),
+                        spec.commandLine()).afterFinish(detector::finish);
+                code = analysis.run(names, detector);
                 summary.suppressed(detector.suppressedCounts());
-                if (format == Format.JSON) {
-                    writer.close();
-                    printJson(out, analysis, summary, code == ExitCode.OK, spool);
+                writer.close();
+                spoolOut.flush();
+                if (fmt == Format.JSON) {
+                    printJson(out, names, analysis, summary, code == ExitCode.OK, spool);
                 } else {
-                    writer.close();
-                    spoolOut.flush();
-                    printText(out, analysis, summary, code == ExitCode.OK, spool);
+                    printText(out, names, analysis, summary, code == ExitCode.OK, spool);
                 }
             }
             out.flush();
@@ -169,7 +247,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         return String.format("%d.%06d", nanos / 1_000_000_000L, nanos % 1_000_000_000L / 1000);
     }
 
-    private void printText(PrintWriter out, Analysis a, Summary s, boolean whole, Path spool) throws IOException {
+    private void printText(PrintWriter out, List<String> captures, Analysis a, Summary s, boolean whole, Path spool) throws IOException {
         row(out, "captures", String.join(", ", captures));
         row(out, "packets", Long.toString(a.packets()));
         if (a.packets() > 0) {
@@ -222,7 +300,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         out.printf("%-15s %s%n", label, value);
     }
 
-    private void printJson(PrintWriter out, Analysis a, Summary s, boolean whole, Path spool) throws IOException {
+    private void printJson(PrintWriter out, List<String> captures, Analysis a, Summary s, boolean whole, Path spool) throws IOException {
         ObjectMapper mapper = Json.mapper();
         JsonGenerator g = mapper.getFactory().createGenerator(out);
         g.useDefaultPrettyPrinter();

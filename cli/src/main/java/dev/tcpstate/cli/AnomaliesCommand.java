@@ -32,16 +32,22 @@ import picocli.CommandLine.Model.CommandSpec;
         footerHeading = "%nExamples:%n",
         footer = {"  tcpstate anomalies trace.pcap",
                 "  tcpstate anomalies --min-severity warning --format csv trace.pcap > anomalies.csv",
-                "  tcpstate anomalies --code connection_refused,rst_to_half_open --format jsonl trace.pcap | jq ."})
+                "  tcpstate anomalies --code connection_refused,rst_to_half_open --format jsonl trace.pcap | jq .",
+                "  tcpstate anomalies -o anomalies.jsonl --host 10.0.0.2 --port 443 trace.pcap"})
 final class AnomaliesCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "CAPTURE",
             description = "pcap or pcapng file, optionally gzip-compressed; '-' reads standard input.")
     List<String> captures;
 
-    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
-            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: text, or what the --output file's"
+                    + " extension names: .txt, .csv, .jsonl).")
     AnomalyWriter.Format format;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the records to FILE, not to"
+            + " standard output.")
+    java.nio.file.Path output;
 
     @Option(names = "--min-severity", defaultValue = "info", paramLabel = "SEVERITY",
             description = "Only anomalies of this severity or higher: ${COMPLETION-CANDIDATES}"
@@ -51,6 +57,9 @@ final class AnomaliesCommand implements Callable<Integer> {
     @Option(names = "--code", split = ",", paramLabel = "CODE",
             description = "Only these anomaly codes (comma-separated or repeated), e.g. connection_refused.")
     List<String> codes;
+
+    @Mixin
+    FilterOptions filters;
 
     @Mixin
     SettingsOptions settings;
@@ -63,20 +72,24 @@ final class AnomaliesCommand implements Callable<Integer> {
         Set<AnomalyType> types = parseCodes(spec.commandLine(), codes);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (AnomalyWriter writer = AnomalyWriter.create(format, out)) {
+        AnomalyWriter.Format fmt = Output.format(format, "--output", output, AnomalyWriter.Format.class);
+        Analysis analysis = filters.apply(new Analysis(err, settings.analyzer(), settings.decoder()),
+                spec.commandLine());
+        PrintWriter target = Output.open(out, output);
+        int code;
+        try (AnomalyWriter writer = AnomalyWriter.create(fmt, target)) {
             AnomalyDetector detector = new AnomalyDetector(settings.anomalies(), a -> {
                 if (accepts(a, minSeverity, types)) {
                     writer.write(a);
                 }
             }, NOTHING);
-            int code = new Analysis(err, settings.analyzer(), settings.decoder())
-                    .afterFinish(detector::finish)
-                    .run(captures, detector);
-            if (writer.written == 0 && format == AnomalyWriter.Format.TEXT) {
-                out.println("no anomalies");
+            code = analysis.afterFinish(detector::finish).run(captures, detector);
+            if (writer.written == 0 && fmt == AnomalyWriter.Format.TEXT) {
+                target.println("no anomalies");
             }
-            return code;
         }
+        Output.close(target, output);
+        return code;
     }
 
     static final ConnectionListener NOTHING = c -> {

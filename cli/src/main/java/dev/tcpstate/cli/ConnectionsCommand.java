@@ -25,16 +25,23 @@ import picocli.CommandLine.Model.CommandSpec;
         footer = {"  tcpstate connections trace.pcap",
                 "  tcpstate connections --format csv trace.pcapng > connections.csv",
                 "  tcpstate connections --at 12.5 trace.pcap        # states 12.5 s after the first packet",
-                "  tcpstate connections --transitions --format jsonl trace.pcap | jq ."})
+                "  tcpstate connections --transitions --format jsonl trace.pcap | jq .",
+                "  tcpstate connections -o connections.csv --port 443 rotated-*.pcap",
+                "  tcpstate connections --host 10.0.0.2 --between 10 20 trace.pcap"})
 final class ConnectionsCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "CAPTURE",
             description = "pcap or pcapng file, optionally gzip-compressed; '-' reads standard input.")
     List<String> captures;
 
-    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
-            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: text, or what the --output file's"
+                    + " extension names: .txt, .csv, .jsonl).")
     ConnectionWriter.Format format;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the records to FILE, not to"
+            + " standard output.")
+    java.nio.file.Path output;
 
     @Option(names = "--at", paramLabel = "TIME",
             description = "Report the states as they stood at TIME: seconds from the first packet (12.5) or an"
@@ -45,6 +52,9 @@ final class ConnectionsCommand implements Callable<Integer> {
             description = "Add each endpoint's state path, with the number of the packet that caused every step"
                     + " (#0: a timer).")
     boolean transitions;
+
+    @Mixin
+    FilterOptions filters;
 
     @Mixin
     SettingsOptions settings;
@@ -64,18 +74,27 @@ final class ConnectionsCommand implements Callable<Integer> {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--at: " + e.getMessage());
             }
         }
-        Analysis analysis = new Analysis(err, settings.analyzer(), settings.decoder());
+        if (stop != null && filters.hasWindow()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--at and --between do not go"
+                    + " together: --at gives the states at one moment");
+        }
+        Analysis analysis = filters.apply(new Analysis(err, settings.analyzer(), settings.decoder()),
+                spec.commandLine());
         if (stop != null) {
             analysis.stopAt(stop);
         }
-        try (ConnectionWriter writer = ConnectionWriter.create(format, out, transitions)) {
-            int code = analysis.run(captures, new ConnectionListener() {
+        ConnectionWriter.Format fmt = Output.format(format, "--output", output, ConnectionWriter.Format.class);
+        PrintWriter target = Output.open(out, output);
+        int code;
+        try (ConnectionWriter writer = ConnectionWriter.create(fmt, target, transitions)) {
+            code = analysis.run(captures, new ConnectionListener() {
                 @Override
                 public void onConnectionEnd(Connection c) {
                     writer.write(c);
                 }
             });
-            return code;
         }
+        Output.close(target, output);
+        return code;
     }
 }

@@ -39,7 +39,8 @@ import picocli.CommandLine.Model.CommandSpec;
         footerHeading = "%nExamples:%n",
         footer = {"  tcpstate info trace.pcapng",
                 "  tcpstate info --format json trace.pcap.gz",
-                "  tcpdump -i eth0 -w - -U | tcpstate info -"})
+                "  tcpdump -i eth0 -w - -U | tcpstate info -",
+                "  tcpstate info -o summary.json trace.pcap"})
 final class InfoCommand implements Callable<Integer> {
 
     enum Format { TEXT, JSON }
@@ -48,9 +49,14 @@ final class InfoCommand implements Callable<Integer> {
             description = "pcap or pcapng file, optionally gzip-compressed; '-' reads standard input.")
     List<String> captures;
 
-    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
-            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: text, or what the --output file's"
+                    + " extension names: .txt, .json).")
     Format format;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the summary to FILE, not to"
+            + " standard output.")
+    java.nio.file.Path output;
 
     @Option(names = "--checksums", defaultValue = "verify", paramLabel = "POLICY",
             description = "TCP checksums: verify (count bad ones) or ignore. Default: ${DEFAULT-VALUE}.")
@@ -77,7 +83,8 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        Format fmt = Output.format(format, "--output", output, Format.class);
+        PrintWriter out = Output.open(spec.commandLine().getOut(), output);
         PrintWriter err = spec.commandLine().getErr();
         CaptureSet set = new CaptureSet(err);
         DecoderOptions options = DecoderOptions.defaults().withVerifyChecksums(checksums != ChecksumPolicy.IGNORE)
@@ -91,11 +98,12 @@ final class InfoCommand implements Callable<Integer> {
             scanCapture(name, f, options, allPairs, set, err);
             set.endCapture(name);
         }
-        if (format == Format.JSON) {
+        if (fmt == Format.JSON) {
             printJson(out, all, allPairs == null ? all.get(0).socketPairs : allPairs.size());
         } else {
             printText(out, all, allPairs == null ? all.get(0).socketPairs : allPairs.size());
         }
+        Output.close(out, output);
         return set.failed() ? ExitCode.CAPTURE_UNREADABLE : ExitCode.OK;
     }
 

@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = VersionProvider.class,
         description = "Replays the TCP state machine of both endpoints of every connection in a packet capture.",
         subcommands = {InfoCommand.class, AnalyzeCommand.class, ConnectionsCommand.class, AnomaliesCommand.class,
-                TimelineCommand.class,
+                TimelineCommand.class, CheckCommand.class, ConfigCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -30,6 +30,9 @@ import picocli.CommandLine.ScopeType;
         footer = {"  tcpstate info capture.pcap", "  tcpstate analyze capture.pcap", "  tcpstate connections capture.pcap",
                 "  tcpstate anomalies --min-severity warning capture.pcap",
                 "  tcpstate timeline capture.pcap --conn 10.0.0.1:40000-10.0.0.2:80",
+                "  tcpstate check --fail-on-severity warning --junit report.xml capture.pcap",
+                "  tcpstate analyze capture.pcap --connections conns.csv --anomalies anomalies.jsonl",
+                "  source <(tcpstate completion)",
                 "  tcpdump -i eth0 -w - -U | tcpstate connections -"})
 public final class Main implements Runnable {
 

@@ -1,15 +1,43 @@
 package dev.tcpstate.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.tcpstate.analyzer.AnalyzerSettings;
 import dev.tcpstate.analyzer.ChecksumPolicy;
 import dev.tcpstate.analyzer.anomaly.AnomalySettings;
 import dev.tcpstate.parsers.decode.DecoderOptions;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** The analysis settings every analysing command accepts. */
+/**
+ * The analysis settings every analysing command accepts, on the command line or in a config file
+ * ({@code --config FILE}); the command line wins over the file, the file over the defaults.
+ */
 final class SettingsOptions {
 
+
+    /** The settings a config file may hold, by key, with their defaults. */
+    static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+
+    static {
+        DEFAULTS.put("msl", "30");
+        DEFAULTS.put("fin_wait_2_timeout", "60");
+        DEFAULTS.put("checksums", "auto");
+        DEFAULTS.put("syn_flood_min_rate", "100");
+        DEFAULTS.put("syn_flood_min_half_open", "64");
+    }
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Read settings from FILE (YAML, or JSON when it ends in .json): msl, fin_wait_2_timeout,"
+                    + " checksums, syn_flood_min_rate, syn_flood_min_half_open. Options given here win.")
+    Path config;
 
     @Option(names = "--msl", paramLabel = "SECONDS",
             description = "Maximum segment lifetime; TIME_WAIT lasts 2*MSL. Default: 30 (TIME_WAIT 60 s, as Linux"
@@ -21,38 +49,138 @@ final class SettingsOptions {
                     + " (Linux net.ipv4.tcp_fin_timeout).")
     Double finWait2Seconds;
 
-    @Option(names = "--checksums", defaultValue = "auto", paramLabel = "POLICY",
+    @Option(names = "--checksums", paramLabel = "POLICY",
             description = "TCP checksums. auto: a bad checksum on every segment a host sends is checksum"
-                    + " offload on the capturing host (the segment is applied); a bad checksum from a host that has"
-                    + " sent good ones is corruption (the segment is dropped, as its receiver would, and reported)."
-                    + " verify: every bad checksum is corruption. ignore: checksums are not looked at."
-                    + " Default: ${DEFAULT-VALUE}.")
+                    + " offload on the capturing host, and so is one on a segment larger than the receiver's MSS (the"
+                    + " segment is applied); a bad checksum from a host that has sent good ones is corruption (the"
+                    + " segment is dropped, as its receiver would, and reported). verify: every bad checksum is"
+                    + " corruption. ignore: checksums are not looked at. Default: auto.")
     ChecksumPolicy checksums;
 
-    AnalyzerSettings analyzer() {
-        AnalyzerSettings s = AnalyzerSettings.DEFAULTS;
-        if (mslSeconds != null) {
-            s = s.withMsl(seconds(mslSeconds, "--msl"));
-        }
-        if (finWait2Seconds != null) {
-            s = s.withFinWait2Timeout(seconds(finWait2Seconds, "--fin-wait-2-timeout"));
-        }
-        return s.withChecksums(checksums);
+    @Option(names = "--syn-flood-rate", paramLabel = "PER_SECOND",
+            description = "SYNs per second to one listening port for a window to count towards a SYN flood."
+                    + " Default: 100.")
+    Double synFloodRate;
+
+    @Option(names = "--syn-flood-half-open", paramLabel = "N",
+            description = "Half-open connections a listener must have had for a SYN flood. Default: 64.")
+    Integer synFloodHalfOpen;
+
+    /** The effective value of a setting and where it came from. */
+    record Value(String value, String source) {
     }
 
-    /** Anomaly thresholds: the documented defaults; bad checksums are not reported when checksums are ignored. */
+    private Map<String, Value> effective;
+
+    /** Every setting's effective value and its source: default, config file (FILE), or command line. */
+    Map<String, Value> effective() {
+        if (effective != null) {
+            return effective;
+        }
+        Map<String, Value> m = new LinkedHashMap<>();
+        DEFAULTS.forEach((k, v) -> m.put(k, new Value(v, "default")));
+        if (config != null) {
+            String text = OutputFile.read("--config", config);
+            ObjectMapper mapper = OutputFile.extension(config).equals("json") ? Json.mapper() : new YAMLMapper();
+            JsonNode root;
+            try {
+                root = mapper.readTree(text);
+            } catch (JsonProcessingException e) {
+                throw new CliException(ExitCode.USAGE, "--config " + config + ": not valid "
+                        + (mapper instanceof YAMLMapper ? "YAML" : "JSON") + ": " + e.getOriginalMessage());
+            }
+            if (root != null && !root.isMissingNode() && !root.isNull()) {
+                if (!root.isObject()) {
+                    throw new CliException(ExitCode.USAGE, "--config " + config + ": expected a mapping of settings");
+                }
+                for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    if (!DEFAULTS.containsKey(e.getKey())) {
+                        throw new CliException(ExitCode.USAGE, "--config " + config + ": unknown setting '"
+                                + e.getKey() + "'; the settings are " + String.join(", ", DEFAULTS.keySet()));
+                    }
+                    m.put(e.getKey(), new Value(e.getValue().asText(), "config file " + config));
+                }
+            }
+        }
+        if (mslSeconds != null) {
+            m.put("msl", new Value(num(mslSeconds), "command line"));
+        }
+        if (finWait2Seconds != null) {
+            m.put("fin_wait_2_timeout", new Value(num(finWait2Seconds), "command line"));
+        }
+        if (checksums != null) {
+            m.put("checksums", new Value(checksums.name().toLowerCase(Locale.ROOT), "command line"));
+        }
+        if (synFloodRate != null) {
+            m.put("syn_flood_min_rate", new Value(num(synFloodRate), "command line"));
+        }
+        if (synFloodHalfOpen != null) {
+            m.put("syn_flood_min_half_open", new Value(Integer.toString(synFloodHalfOpen), "command line"));
+        }
+        effective = m;
+        // Check every value now, so a bad one is a usage error before any capture is read.
+        analyzer();
+        anomalies();
+        return m;
+    }
+
+    private static String num(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    private String where(String key) {
+        Value v = effective().get(key);
+        return v.source().equals("command line") ? "--" + key.replace('_', '-') : v.source();
+    }
+
+    private double number(String key, double min, double max) {
+        Value v = effective().get(key);
+        try {
+            double d = Double.parseDouble(v.value());
+            if (d > min && d <= max) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new CliException(ExitCode.USAGE, key + " (" + where(key) + "): '" + v.value()
+                + "' must be a number above " + num(min) + (max < Double.MAX_VALUE ? " and at most " + num(max) : ""));
+    }
+
+    ChecksumPolicy checksumPolicy() {
+        Value v = effective().get("checksums");
+        try {
+            return ChecksumPolicy.valueOf(v.value().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, "checksums (" + where("checksums") + "): '" + v.value()
+                    + "' is none of auto, verify, ignore");
+        }
+    }
+
+    boolean verify() {
+        return checksumPolicy() != ChecksumPolicy.IGNORE;
+    }
+
+    AnalyzerSettings analyzer() {
+        return AnalyzerSettings.DEFAULTS
+                .withMsl(Duration.ofNanos((long) (number("msl", 0, 86_400 * 365) * 1e9)))
+                .withFinWait2Timeout(Duration.ofNanos((long) (number("fin_wait_2_timeout", 0, 86_400 * 365) * 1e9)))
+                .withChecksums(checksumPolicy());
+    }
+
+    /** Anomaly thresholds; bad checksums are not reported when checksums are ignored. */
     AnomalySettings anomalies() {
-        return AnomalySettings.DEFAULTS.withReportBadChecksums(checksums != ChecksumPolicy.IGNORE);
+        double rate = number("syn_flood_min_rate", 0, Double.MAX_VALUE);
+        double halfOpen = number("syn_flood_min_half_open", 0, Integer.MAX_VALUE);
+        if (halfOpen != Math.rint(halfOpen)) {
+            throw new CliException(ExitCode.USAGE, "syn_flood_min_half_open (" + where("syn_flood_min_half_open")
+                    + "): must be a whole number");
+        }
+        return AnomalySettings.DEFAULTS.withFlood(rate, (int) halfOpen).withReportBadChecksums(verify());
     }
 
     DecoderOptions decoder() {
-        return DecoderOptions.defaults().withVerifyChecksums(checksums != ChecksumPolicy.IGNORE);
-    }
-
-    private static Duration seconds(double s, String option) {
-        if (!(s > 0) || s > 86_400 * 365) {
-            throw new IllegalArgumentException(option + " must be a positive number of seconds");
-        }
-        return Duration.ofNanos((long) (s * 1e9));
+        return DecoderOptions.defaults().withVerifyChecksums(verify());
     }
 }

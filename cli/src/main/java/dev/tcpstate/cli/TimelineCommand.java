@@ -24,15 +24,19 @@ import picocli.CommandLine.Model.CommandSpec;
         sortOptions = false,
         footerHeading = "%nExamples:%n",
         footer = {"  tcpstate timeline trace.pcap --conn 10.0.0.1:40000-10.0.0.2:80",
-                "  tcpstate timeline trace.pcap --conn '[fd77::1]:40019-[fd77::2]:8080'"})
+                "  tcpstate timeline trace.pcap --conn '[fd77::1]:40019-[fd77::2]:8080'",
+                "  tcpstate timeline --conn 10.0.0.1:40000-10.0.0.2:80 --between 10 12.5 -o ladder.txt trace.pcap"})
 final class TimelineCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "CAPTURE", description = "pcap or pcapng file; '-' reads standard input.")
     List<String> captures;
 
-    @Option(names = "--conn", required = true, paramLabel = "ADDR:PORT-ADDR:PORT",
-            description = "The socket pair to show, in either order (IPv6 as [ADDR]:PORT).")
-    String conn;
+    @Mixin
+    FilterOptions filters;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the ladder to FILE, not to"
+            + " standard output.")
+    java.nio.file.Path output;
 
     @Mixin
     SettingsOptions settings;
@@ -42,20 +46,20 @@ final class TimelineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Addresses.SocketPair pair;
-        try {
-            pair = Addresses.SocketPair.parse(conn);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--conn: " + e.getMessage());
+        if (filters.conn == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "Missing required option: '--conn=ADDR:PORT-ADDR:PORT'");
         }
-        PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Analysis analysis = filters.apply(new Analysis(err, settings.analyzer(), settings.decoder()),
+                spec.commandLine());
+        PrintWriter out = Output.open(spec.commandLine().getOut(), output);
         Ladder ladder = new Ladder(out);
-        int code = new Analysis(err, settings.analyzer(), settings.decoder()).filter(pair::matches).run(captures, ladder);
+        int code = analysis.run(captures, ladder);
         if (ladder.lines == 0) {
-            out.println("no packets of " + conn);
+            out.println("no packets of " + filters.conn);
         }
-        out.flush();
+        Output.close(out, output);
         return code;
     }
 

@@ -1,0 +1,77 @@
+package dev.tcpstate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --config FILE} and {@code tcpstate config --show}. */
+class ConfigTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void showPrintsEveryValueWithItsSource() throws IOException {
+        Cli defaults = Cli.run("config", "--show");
+        assertThat(defaults.exitCode()).isZero();
+        assertThat(defaults.out()).isEqualTo(""
+                + "msl                      30         default\n"
+                + "fin_wait_2_timeout       60         default\n"
+                + "checksums                auto       default\n"
+                + "syn_flood_min_rate       100        default\n"
+                + "syn_flood_min_half_open  64         default\n");
+        Path yaml = tmp.resolve("tcpstate.yaml");
+        Files.writeString(yaml, "msl: 120\nsyn_flood_min_half_open: 10\nchecksums: ignore\n");
+        Cli mixed = Cli.run("config", "--show", "--config", yaml.toString(), "--checksums", "verify",
+                "--fin-wait-2-timeout", "2.5");
+        assertThat(mixed.out()).isEqualTo(""
+                + "msl                      120        config file " + yaml + "\n"
+                + "fin_wait_2_timeout       2.5        command line\n"
+                + "checksums                verify     command line\n"
+                + "syn_flood_min_rate       100        default\n"
+                + "syn_flood_min_half_open  10         config file " + yaml + "\n");
+    }
+
+    @Test
+    void configFileSettingsChangeTheAnalysis() throws IOException {
+        String flood = Repo.sample("syn-flood.pcap").toString();
+        assertThat(Cli.run("anomalies", "--code", "syn_flood", flood).out()).contains("syn_flood");
+        Path json = tmp.resolve("high.json");
+        Files.writeString(json, "{\"syn_flood_min_rate\": 100000}");
+        assertThat(Cli.run("anomalies", "--code", "syn_flood", "--config", json.toString(), flood).out())
+                .isEqualTo("no anomalies\n");
+        // The command line wins over the file.
+        assertThat(Cli.run("anomalies", "--code", "syn_flood", "--config", json.toString(), "--syn-flood-rate", "100",
+                flood).out()).contains("syn_flood");
+        // The port is reused 1.3 s after the close: within 2*MSL by default, after it with a 0.5 s MSL.
+        Path msl = tmp.resolve("msl.yaml");
+        Files.writeString(msl, "msl: 0.5\n");
+        String reuse = Repo.sample("time-wait-reuse-client.pcap").toString();
+        assertThat(Cli.run("anomalies", reuse).out()).contains("time_wait_reuse");
+        assertThat(Cli.run("anomalies", "--config", msl.toString(), reuse).out()).isEqualTo("no anomalies\n");
+    }
+
+    @Test
+    void badConfigIsOneLineAndExitCode2() throws IOException {
+        Path bad = tmp.resolve("bad.yaml");
+        Files.writeString(bad, "msl: 30\nmsll: 2\n");
+        Cli r = Cli.run("connections", "--config", bad.toString(), Repo.sample("ipv6.pcap").toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("tcpstate: --config " + bad + ": unknown setting 'msll'; the settings are msl,"
+                + " fin_wait_2_timeout, checksums, syn_flood_min_rate, syn_flood_min_half_open\n");
+        Files.writeString(bad, "checksums: maybe\n");
+        r = Cli.run("config", "--show", "--config", bad.toString());
+        assertThat(r.err()).isEqualTo("tcpstate: checksums (config file " + bad + "): 'maybe' is none of auto,"
+                + " verify, ignore\n");
+        r = Cli.run("anomalies", "--msl", "0", Repo.sample("ipv6.pcap").toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).isEqualTo("tcpstate: msl (--msl): '0' must be a number above 0 and at most 31536000\n");
+        r = Cli.run("config", "--show", "--config", tmp.resolve("none.yaml").toString());
+        assertThat(r.err()).isEqualTo("tcpstate: --config " + tmp.resolve("none.yaml") + ": no such file\n");
+    }
+}
