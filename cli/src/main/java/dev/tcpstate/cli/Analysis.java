@@ -97,6 +97,7 @@ final class Analysis {
         if (!opened.isEmpty()) {
             CaptureReader reader = opened.size() == 1 ? opened.get(0) : new MergedCaptureReader(opened);
             String name = reader.name();
+            Progress progress = Progress.start(names);
             try (reader) {
                 PacketDecoder decoder = new PacketDecoder(decoderOptions);
                 decoder.setProblemListener((record, reason, message) ->
@@ -126,6 +127,9 @@ final class Analysis {
                         firstNanos = t;
                     }
                     packets++;
+                    if (progress != null && (packets & (Progress.EVERY - 1)) == 0) {
+                        progress.update(reader.bytesRead(), packets);
+                    }
                     if (t > lastNanos) {
                         lastNanos = t;
                     }
@@ -144,6 +148,10 @@ final class Analysis {
             } catch (IOException e) {
                 captures.markDamaged();
                 err.println("tcpstate: " + (opened.size() == 1 ? name + ": " : "") + "read error: " + e.getMessage());
+            } finally {
+                if (progress != null) {
+                    progress.close();
+                }
             }
         }
         captures.endCapture(label);

@@ -40,6 +40,10 @@ public final class Main implements Runnable {
             description = "Print the stack trace of an error, not only its one-line message.")
     boolean stacktrace;
 
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
+            description = "No progress bar (it is shown only when standard error is a terminal).")
+    boolean quiet;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -52,6 +56,7 @@ public final class Main implements Runnable {
         PrintWriter out = new PrintWriter(new BufferedWriter(
                 new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16));
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        Progress.terminal = Progress.stderrIsTerminal();
         int code = run(out, err, args);
         out.flush();
         err.flush();
@@ -86,6 +91,10 @@ public final class Main implements Runnable {
                 ex.printStackTrace(c.getErr());
             }
             return ExitCode.INTERNAL;
+        });
+        cmd.setExecutionStrategy(parseResult -> {
+            Progress.quiet = main.quiet;
+            return new CommandLine.RunLast().execute(parseResult);
         });
         int code = cmd.execute(args);
         out.flush();
