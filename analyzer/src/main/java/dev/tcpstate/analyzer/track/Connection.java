@@ -8,11 +8,9 @@ import dev.tcpstate.analyzer.tcp.TcpState;
  * <p>Addresses follow {@link dev.tcpstate.parsers.decode.TcpPacket}: an IPv4 address sits in the low 32 bits of
  * {@code lo} with {@code hi == 0}; an IPv6 address is {@code hi:lo}.
  */
-public final class Connection {
-    final PairKey key;
-    final int ipVersion;
-    final long origHi, origLo, respHi, respLo;
-    final int origPort, respPort;
+public final class Connection extends PairKey {
+    /** The originator is side A of the canonical socket pair. */
+    final boolean origIsA;
     final int incarnation;
     final Endpoint orig = new Endpoint(Role.ORIGINATOR);
     final Endpoint resp = new Endpoint(Role.RESPONDER);
@@ -38,28 +36,21 @@ public final class Connection {
     private Object attachment;
 
     Connection(PairKey key, int incarnation, boolean origIsA, boolean flippedForZeek) {
-        this.key = key;
-        this.ipVersion = key.ipVersion;
+        setPair(key);
+        this.origIsA = origIsA;
         this.incarnation = incarnation;
-        if (origIsA) {
-            origHi = key.aHi; origLo = key.aLo; origPort = key.aPort;
-            respHi = key.bHi; respLo = key.bLo; respPort = key.bPort;
-        } else {
-            origHi = key.bHi; origLo = key.bLo; origPort = key.bPort;
-            respHi = key.aHi; respLo = key.aLo; respPort = key.aPort;
-        }
         orig.peer = resp;
         resp.peer = orig;
         zeek = new ZeekState(flippedForZeek);
     }
 
     public int ipVersion() { return ipVersion; }
-    public long origHi() { return origHi; }
-    public long origLo() { return origLo; }
-    public int origPort() { return origPort; }
-    public long respHi() { return respHi; }
-    public long respLo() { return respLo; }
-    public int respPort() { return respPort; }
+    public long origHi() { return origIsA ? aHi : bHi; }
+    public long origLo() { return origIsA ? aLo : bLo; }
+    public int origPort() { return origIsA ? aPort : bPort; }
+    public long respHi() { return origIsA ? bHi : aHi; }
+    public long respLo() { return origIsA ? bLo : aLo; }
+    public int respPort() { return origIsA ? bPort : aPort; }
 
     /** 1 for the first connection seen on this socket pair, then 2, 3... */
     public int incarnation() { return incarnation; }
@@ -117,7 +108,7 @@ public final class Connection {
 
     @Override
     public String toString() {
-        return "Connection#" + incarnation + " " + origPort + "->" + respPort + " orig=" + orig.state + " resp="
+        return "Connection#" + incarnation + " " + origPort() + "->" + respPort() + " orig=" + orig.state + " resp="
                 + resp.state + " " + zeekConnState() + " " + history();
     }
 

@@ -8,9 +8,7 @@ import dev.tcpstate.parsers.decode.TcpPacket;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.PriorityQueue;
 
 /**
  * The connection table: finds the connection of each segment, replays the state machine of both endpoints, runs
@@ -20,33 +18,24 @@ import java.util.PriorityQueue;
  * timers have run; memory therefore follows live connections, not capture length. Not thread-safe.
  */
 public final class ConnectionTracker {
-    private static final Comparator<Timer> BY_DEADLINE = Comparator.comparingLong(t -> t.atNanos);
-
     private final AnalyzerSettings settings;
     private final ConnectionListener listener;
     private final TcpMachine machine = new TcpMachine(this);
-    private final HashMap<PairKey, Connection> table = new HashMap<>(1 << 16);
+    private final PairTable<Connection> table = new PairTable<>(1 << 16);
     private final PairKey probe = new PairKey();
-    private final PriorityQueue<Timer> timers = new PriorityQueue<>(BY_DEADLINE);
+    private final TimerQueue timers = new TimerQueue();
     /** Last incarnation number of socket pairs whose connection left the table, until they expire. */
-    private final HashMap<PairKey, Retired> retired = new HashMap<>();
+    private final PairTable<Retired> retired = new PairTable<>(1 << 16);
+    /** The same entries in order of expiry (entries replaced in or removed from {@link #retired} included). */
     private final ArrayDeque<Retired> retiredOrder = new ArrayDeque<>();
+    /** Expired entries, reused for the next connection that leaves (they are long-lived, so worth recycling). */
+    private final ArrayDeque<Retired> retiredFree = new ArrayDeque<>();
     private long now = Long.MIN_VALUE;
     private long emitted;
 
-    private record Timer(long atNanos, Connection c) {
-    }
-
-    private static final class Retired {
-        final PairKey key;
-        final int incarnation;
-        final long expiresNanos;
-
-        Retired(PairKey key, int incarnation, long expiresNanos) {
-            this.key = key;
-            this.incarnation = incarnation;
-            this.expiresNanos = expiresNanos;
-        }
+    private static final class Retired extends PairKey {
+        int incarnation;
+        long expiresNanos;
     }
 
     public ConnectionTracker(AnalyzerSettings settings, ConnectionListener listener) {
@@ -70,7 +59,8 @@ public final class ConnectionTracker {
 
     /** The live connections, ordered by first packet (allocates; for reports and tests). */
     public List<Connection> live() {
-        List<Connection> out = new ArrayList<>(table.values());
+        List<Connection> out = new ArrayList<>(table.size());
+        table.forEach(out::add);
         out.sort(Comparator.comparingLong(Connection::firstPacket));
         return out;
     }
@@ -124,20 +114,21 @@ public final class ConnectionTracker {
         if (nanos > now) {
             now = nanos;
         }
-        Timer t;
-        while ((t = timers.peek()) != null && t.atNanos <= now) {
+        while (!timers.isEmpty() && timers.peekAt() <= now) {
+            long at = timers.peekAt();
+            Connection c = timers.peekConnection();
             timers.poll();
-            Connection c = t.c;
-            if (c.removed || c.queuedAtNanos != t.atNanos) {
+            if (c.removed || c.queuedAtNanos != at) {
                 continue; // superseded
             }
             c.queuedAtNanos = Endpoint.NO_TIMER;
-            runTimers(c, t.atNanos);
+            runTimers(c, at);
         }
         Retired r;
         while ((r = retiredOrder.peek()) != null && r.expiresNanos <= now) {
             retiredOrder.poll();
-            retired.remove(r.key, r);
+            retired.removeExact(r);
+            retiredFree.add(r);
         }
     }
 
@@ -203,7 +194,7 @@ public final class ConnectionTracker {
         if (at != c.queuedAtNanos) {
             c.queuedAtNanos = at;
             if (at != Endpoint.NO_TIMER) {
-                timers.add(new Timer(at, c));
+                timers.add(at, c);
             }
         }
     }
@@ -250,9 +241,15 @@ public final class ConnectionTracker {
             return;
         }
         c.removed = true;
-        table.remove(c.key, c);
-        Retired r = new Retired(c.key, c.incarnation, at + settings.incarnationMemoryNanos());
-        retired.put(c.key, r);
+        table.removeExact(c);
+        Retired r = retiredFree.poll();
+        if (r == null) {
+            r = new Retired();
+        }
+        r.setPair(c);
+        r.incarnation = c.incarnation;
+        r.expiresNanos = at + settings.incarnationMemoryNanos();
+        retired.put(r);
         retiredOrder.add(r);
         emitted++;
         listener.onConnectionEnd(c);
@@ -287,14 +284,13 @@ public final class ConnectionTracker {
             }
         }
         remove(c, p.timestampNanos);
-        retired.remove(c.key);
+        retired.remove(c);
     }
 
     private Connection create(TcpPacket p, int incarnation) {
         boolean sourceIsOrig = sourceIsOriginator(p);
         boolean origIsA = sourceIsOrig == probe.srcIsA;
-        PairKey key = probe.copy();
-        Connection c = new Connection(key, incarnation, origIsA, !sourceIsOrig);
+        Connection c = new Connection(probe, incarnation, origIsA, !sourceIsOrig);
         c.firstPacket = p.packetNumber;
         c.firstTimeNanos = p.timestampNanos;
         c.orig.stateSinceNanos = p.timestampNanos;
@@ -302,7 +298,7 @@ public final class ConnectionTracker {
         if (!(p.has(TcpPacket.SYN) && !p.has(TcpPacket.ACK))) {
             c.partial = true; // the originator's SYN was not seen
         }
-        table.put(key, c);
+        table.put(c);
         return c;
     }
 
@@ -326,6 +322,6 @@ public final class ConnectionTracker {
     }
 
     private static boolean isFromOriginator(Connection c, TcpPacket p) {
-        return p.srcPort == c.origPort && p.srcLo == c.origLo && p.srcHi == c.origHi;
+        return p.srcPort == c.origPort() && p.srcLo == c.origLo() && p.srcHi == c.origHi();
     }
 }
