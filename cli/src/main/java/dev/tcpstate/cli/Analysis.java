@@ -32,6 +32,7 @@ final class Analysis {
     private long packets;
     private long tcpSegments;
     private boolean stopped;
+    private boolean recycle;
 
     Analysis(PrintWriter err, AnalyzerSettings settings, DecoderOptions decoderOptions) {
         this.err = err;
@@ -43,6 +44,15 @@ final class Analysis {
     /** Only segments the filter accepts reach the tracker. */
     Analysis filter(Predicate<TcpPacket> f) {
         this.filter = f;
+        return this;
+    }
+
+    /**
+     * Lets the tracker reuse the objects of connections that have ended: only for listeners that keep no connection
+     * after {@code onConnectionEnd} (see {@link ConnectionTracker#recycleConnections()}).
+     */
+    Analysis recycleConnections() {
+        this.recycle = true;
         return this;
     }
 
@@ -64,6 +74,9 @@ final class Analysis {
     /** Reads every capture into a tracker that reports to {@code listener}; returns the exit code. */
     int run(List<String> names, ConnectionListener listener) {
         ConnectionTracker tracker = new ConnectionTracker(settings, listener);
+        if (recycle) {
+            tracker.recycleConnections();
+        }
         long[] stop = {Long.MAX_VALUE};
         for (String name : names) {
             if (stopped) {

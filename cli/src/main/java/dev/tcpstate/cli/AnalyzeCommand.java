@@ -146,6 +146,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                     writer.write(a);
                 }, summary);
                 Analysis analysis = new Analysis(err, settings.analyzer(), settings.decoder())
+                        .recycleConnections()
                         .afterFinish(detector::finish);
                 code = analysis.run(captures, detector);
                 summary.suppressed(detector.suppressedCounts());

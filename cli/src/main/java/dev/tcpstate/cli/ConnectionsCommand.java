@@ -64,7 +64,7 @@ final class ConnectionsCommand implements Callable<Integer> {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--at: " + e.getMessage());
             }
         }
-        Analysis analysis = new Analysis(err, settings.analyzer(), settings.decoder());
+        Analysis analysis = new Analysis(err, settings.analyzer(), settings.decoder()).recycleConnections();
         if (stop != null) {
             analysis.stopAt(stop);
         }

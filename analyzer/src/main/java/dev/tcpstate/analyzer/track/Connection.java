@@ -10,8 +10,10 @@ import dev.tcpstate.analyzer.tcp.TcpState;
  */
 public final class Connection extends PairKey {
     /** The originator is side A of the canonical socket pair. */
-    final boolean origIsA;
-    final int incarnation;
+    boolean origIsA;
+    int incarnation;
+    /** Bumped each time the tracker recycles this object, so stale timer entries can be told apart. */
+    int generation;
     final Endpoint orig = new Endpoint(Role.ORIGINATOR);
     final Endpoint resp = new Endpoint(Role.RESPONDER);
 
@@ -23,12 +25,14 @@ public final class Connection extends PairKey {
     /** Some endpoint entered a final state. */
     boolean ended;
     /** How long an endpoint had been in TIME-WAIT when a new SYN reused the pair; -1 if that did not happen. */
-    long timeWaitReuseNanos = -1;
+    long timeWaitReuseNanos;
     /** Both endpoints final; the connection lingers until {@link #lingerUntilNanos}. */
-    long lingerUntilNanos = Endpoint.NO_TIMER;
+    long lingerUntilNanos;
     /** Deadline of the queued timer entry that is current for this connection. */
-    long queuedAtNanos = Endpoint.NO_TIMER;
+    long queuedAtNanos;
     boolean removed;
+    /** A new SYN on the same socket pair ended this connection (the tracker does not recycle it then). */
+    boolean endedByReuse;
 
     final ZeekState zeek;
 
@@ -36,12 +40,32 @@ public final class Connection extends PairKey {
     private Object attachment;
 
     Connection(PairKey key, int incarnation, boolean origIsA, boolean flippedForZeek) {
-        setPair(key);
-        this.origIsA = origIsA;
-        this.incarnation = incarnation;
         orig.peer = resp;
         resp.peer = orig;
         zeek = new ZeekState(flippedForZeek);
+        init(key, incarnation, origIsA);
+    }
+
+    /** Makes this object a new connection: the tracker recycles connections that left the table. */
+    void reuse(PairKey key, int incarnation, boolean origIsA, boolean flippedForZeek) {
+        generation++;
+        orig.reset();
+        resp.reset();
+        zeek.reset(flippedForZeek);
+        init(key, incarnation, origIsA);
+    }
+
+    private void init(PairKey key, int incarnation, boolean origIsA) {
+        setPair(key);
+        this.origIsA = origIsA;
+        this.incarnation = incarnation;
+        firstPacket = lastPacket = 0;
+        firstTimeNanos = lastTimeNanos = 0;
+        partial = reset = ended = removed = endedByReuse = false;
+        timeWaitReuseNanos = -1;
+        lingerUntilNanos = Endpoint.NO_TIMER;
+        queuedAtNanos = Endpoint.NO_TIMER;
+        attachment = null;
     }
 
     public int ipVersion() { return ipVersion; }

@@ -30,6 +30,9 @@ public final class ConnectionTracker {
     private final ArrayDeque<Retired> retiredOrder = new ArrayDeque<>();
     /** Expired entries, reused for the next connection that leaves (they are long-lived, so worth recycling). */
     private final ArrayDeque<Retired> retiredFree = new ArrayDeque<>();
+    /** Connections that left the table, for reuse (only when {@link #recycleConnections()} was called). */
+    private final ArrayDeque<Connection> freeConnections = new ArrayDeque<>();
+    private boolean recycle;
     private long now = Long.MIN_VALUE;
     private long emitted;
 
@@ -45,6 +48,19 @@ public final class ConnectionTracker {
 
     public AnalyzerSettings settings() {
         return settings;
+    }
+
+    /**
+     * Reuses the objects of connections that left the table for new connections, so a long capture allocates (and
+     * the garbage collector copies) no per-connection objects once the table has reached its working size. Call it
+     * only when no listener keeps a {@link Connection} (or its {@link Endpoint}s or {@link StatePath}s) after
+     * {@link ConnectionListener#onConnectionEnd} returns: the object is cleared and reused by a later connection.
+     * The exception is a connection ended by a new SYN reusing its socket pair (TIME-WAIT reuse), which is never
+     * recycled, so a listener may keep that one until the new connection's first packet.
+     */
+    public ConnectionTracker recycleConnections() {
+        recycle = true;
+        return this;
     }
 
     /** Connections currently in the table. */
@@ -117,8 +133,9 @@ public final class ConnectionTracker {
         while (!timers.isEmpty() && timers.peekAt() <= now) {
             long at = timers.peekAt();
             Connection c = timers.peekConnection();
+            int generation = timers.peekGeneration();
             timers.poll();
-            if (c.removed || c.queuedAtNanos != at) {
+            if (c.removed || c.generation != generation || c.queuedAtNanos != at) {
                 continue; // superseded
             }
             c.queuedAtNanos = Endpoint.NO_TIMER;
@@ -253,6 +270,9 @@ public final class ConnectionTracker {
         retiredOrder.add(r);
         emitted++;
         listener.onConnectionEnd(c);
+        if (recycle && !c.endedByReuse) {
+            freeConnections.add(c);
+        }
     }
 
     /**
@@ -283,6 +303,7 @@ public final class ConnectionTracker {
                 transition(c, e, TcpState.CLOSED, p.packetNumber, p.timestampNanos);
             }
         }
+        c.endedByReuse = true;
         remove(c, p.timestampNanos);
         retired.remove(c);
     }
@@ -290,7 +311,12 @@ public final class ConnectionTracker {
     private Connection create(TcpPacket p, int incarnation) {
         boolean sourceIsOrig = sourceIsOriginator(p);
         boolean origIsA = sourceIsOrig == probe.srcIsA;
-        Connection c = new Connection(probe, incarnation, origIsA, !sourceIsOrig);
+        Connection c = freeConnections.poll();
+        if (c == null) {
+            c = new Connection(probe, incarnation, origIsA, !sourceIsOrig);
+        } else {
+            c.reuse(probe, incarnation, origIsA, !sourceIsOrig);
+        }
         c.firstPacket = p.packetNumber;
         c.firstTimeNanos = p.timestampNanos;
         c.orig.stateSinceNanos = p.timestampNanos;

@@ -10,6 +10,8 @@ import java.util.Arrays;
 final class TimerQueue {
     private long[] at = new long[1024];
     private Connection[] conn = new Connection[1024];
+    /** The connection's generation when the entry was queued (a recycled connection ignores older entries). */
+    private int[] gen = new int[1024];
     private int size;
 
     boolean isEmpty() {
@@ -25,12 +27,18 @@ final class TimerQueue {
         return conn[0];
     }
 
+    int peekGeneration() {
+        return gen[0];
+    }
+
     void add(long deadline, Connection c) {
         int k = size;
         if (k == at.length) {
             at = Arrays.copyOf(at, k * 2);
             conn = Arrays.copyOf(conn, k * 2);
+            gen = Arrays.copyOf(gen, k * 2);
         }
+        int g = c.generation;
         size = k + 1;
         // siftUp
         while (k > 0) {
@@ -41,10 +49,12 @@ final class TimerQueue {
             }
             at[k] = p;
             conn[k] = conn[parent];
+            gen[k] = gen[parent];
             k = parent;
         }
         at[k] = deadline;
         conn[k] = c;
+        gen[k] = g;
     }
 
     /** Removes the head. */
@@ -52,6 +62,7 @@ final class TimerQueue {
         int n = --size;
         long x = at[n];
         Connection xc = conn[n];
+        int xg = gen[n];
         conn[n] = null;
         if (n > 0) {
             // siftDown
@@ -69,10 +80,12 @@ final class TimerQueue {
                 }
                 at[k] = c;
                 conn[k] = conn[child];
+                gen[k] = gen[child];
                 k = child;
             }
             at[k] = x;
             conn[k] = xc;
+            gen[k] = xg;
         }
     }
 
