@@ -134,13 +134,11 @@ public final class AnomalyDetector implements ConnectionListener {
     public void onTransition(Connection c, Endpoint e, TcpState from, TcpState to, long packet, long timeNanos) {
         ConnMarks m = marks(c);
         int i = e.isOriginator() ? 0 : 1;
-        if (m.transPacket[i] != packet || packet == 0) {
-            m.transPacket[i] = packet;
-            m.transFrom[i] = from;
-            m.transFromSince[i] = m.since[i];
+        if (m.transPacket(i) != packet || packet == 0) {
+            m.setTransition(i, packet, from, m.since(i));
         }
-        long sinceBefore = m.since[i];
-        m.since[i] = timeNanos;
+        long sinceBefore = m.since(i);
+        m.setSince(i, timeNanos);
 
         if (to == ESTABLISHED && !e.isOriginator()) {
             m.respEverEstablished = true;
@@ -212,10 +210,10 @@ public final class AnomalyDetector implements ConnectionListener {
         final int flags = p.flags;
         final boolean syn = (flags & TcpPacket.SYN) != 0, ack = (flags & TcpPacket.ACK) != 0,
                 fin = (flags & TcpPacket.FIN) != 0, rst = (flags & TcpPacket.RST) != 0;
-        final long oowDelta = r.outOfWindow() - m.outOfWindowSeen[ri];
-        final long unseenDelta = r.unseenAcked() - m.unseenAckedSeen[ri];
-        m.outOfWindowSeen[ri] = r.outOfWindow();
-        m.unseenAckedSeen[ri] = r.unseenAcked();
+        final long oowDelta = r.outOfWindow() - m.outOfWindowSeen(ri);
+        final long unseenDelta = r.unseenAcked() - m.unseenAckedSeen(ri);
+        m.setOutOfWindowSeen(ri, r.outOfWindow());
+        m.setUnseenAckedSeen(ri, r.unseenAcked());
         final int lastDir = m.lastDir;
         m.lastDir = si;
         m.seen = true;
@@ -364,14 +362,13 @@ public final class AnomalyDetector implements ConnectionListener {
     private void onFin(Connection c, ConnMarks m, TcpPacket p, Endpoint s, int si, TcpState sBefore) {
         int finSeq = p.seq + p.payloadLength;
         if (!s.finSent() || s.finSeq() != finSeq) return;
-        m.finSegments[si]++;
-        int rexmits = m.finSegments[si] - 1;
+        int rexmits = m.addFinSegment(si) - 1;
         TcpState st = s.state();
         if (rexmits == settings.unacknowledgedFinRetransmissions()
                 && (st == FIN_WAIT_1 || st == LAST_ACK || st == CLOSING)) {
             Map<String, Object> ev = new LinkedHashMap<>();
             ev.put("fin_retransmissions", rexmits);
-            ev.put("waiting_seconds", secs(p.timestampNanos - m.since[si]));
+            ev.put("waiting_seconds", secs(p.timestampNanos - m.since(si)));
             report(c, m, AnomalyType.UNACKNOWLEDGED_FIN, AnomalyType.UNACKNOWLEDGED_FIN.severity(),
                     p.timestampNanos, p.packetNumber, s.role(), sBefore, st, side(c, s) + " sent its FIN "
                             + (rexmits + 1) + " times and it was never acknowledged; it is stuck in " + st.name()
@@ -576,7 +573,7 @@ public final class AnomalyDetector implements ConnectionListener {
 
     private void incompleteClose(Connection c, ConnMarks m, Endpoint e, long endNanos) {
         int i = e.isOriginator() ? 0 : 1;
-        long waited = Math.max(0, endNanos - m.since[i]);
+        long waited = Math.max(0, endNanos - m.since(i));
         TcpState st = e.state();
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("waiting_seconds", secs(waited));
