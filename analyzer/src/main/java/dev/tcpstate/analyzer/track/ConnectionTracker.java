@@ -21,12 +21,15 @@ public final class ConnectionTracker {
     private final AnalyzerSettings settings;
     private final ConnectionListener listener;
     private final TcpMachine machine = new TcpMachine(this);
-    private final PairTable<Connection> table = new PairTable<>(1 << 16);
+    /**
+     * Socket pairs: each holds either its live {@link Connection} or, once that left, a {@link Retired} record of its
+     * incarnation number until that expires (never both), so finding a packet's connection and numbering a new one
+     * is one lookup, and a leaving connection's entry is replaced in place.
+     */
+    private final PairTable<PairKey> table = new PairTable<>(1 << 16);
     private final PairKey probe = new PairKey();
     private final TimerQueue timers = new TimerQueue();
-    /** Last incarnation number of socket pairs whose connection left the table, until they expire. */
-    private final PairTable<Retired> retired = new PairTable<>(1 << 16);
-    /** The same entries in order of expiry (entries replaced in or removed from {@link #retired} included). */
+    /** Last incarnation numbers of socket pairs whose connection left, in order of expiry (replaced ones included). */
     private final ArrayDeque<Retired> retiredOrder = new ArrayDeque<>();
     /** Expired entries, reused for the next connection that leaves (they are long-lived, so worth recycling). */
     private final ArrayDeque<Retired> retiredFree = new ArrayDeque<>();
@@ -35,6 +38,7 @@ public final class ConnectionTracker {
     private boolean recycle;
     private long now = Long.MIN_VALUE;
     private long emitted;
+    private int live;
 
     private static final class Retired extends PairKey {
         int incarnation;
@@ -65,7 +69,7 @@ public final class ConnectionTracker {
 
     /** Connections currently in the table. */
     public int liveConnections() {
-        return table.size();
+        return live;
     }
 
     /** Connections emitted so far. */
@@ -75,8 +79,12 @@ public final class ConnectionTracker {
 
     /** The live connections, ordered by first packet (allocates; for reports and tests). */
     public List<Connection> live() {
-        List<Connection> out = new ArrayList<>(table.size());
-        table.forEach(out::add);
+        List<Connection> out = new ArrayList<>(live);
+        table.forEach(e -> {
+            if (e instanceof Connection c) {
+                out.add(c);
+            }
+        });
         out.sort(Comparator.comparingLong(Connection::firstPacket));
         return out;
     }
@@ -85,7 +93,8 @@ public final class ConnectionTracker {
     public void onPacket(TcpPacket p) {
         advanceTime(p.timestampNanos);
         probe.set(p);
-        Connection c = table.get(probe);
+        PairKey entry = table.get(probe);
+        Connection c = entry instanceof Connection x ? x : null;
         boolean fromOrig = false;
         int incarnation = 0;
         if (c != null) {
@@ -98,8 +107,8 @@ public final class ConnectionTracker {
         }
         if (c == null) {
             if (incarnation == 0) {
-                Retired r = retired.remove(probe);
-                incarnation = r == null ? 1 : r.incarnation + 1;
+                // create() replaces the retired record, if any
+                incarnation = entry instanceof Retired r ? r.incarnation + 1 : 1;
             }
             c = create(p, incarnation);
             fromOrig = isFromOriginator(c, p);
@@ -144,7 +153,7 @@ public final class ConnectionTracker {
         Retired r;
         while ((r = retiredOrder.peek()) != null && r.expiresNanos <= now) {
             retiredOrder.poll();
-            retired.removeExact(r);
+            table.removeExact(r);
             retiredFree.add(r);
         }
     }
@@ -258,7 +267,7 @@ public final class ConnectionTracker {
             return;
         }
         c.removed = true;
-        table.removeExact(c);
+        live--;
         Retired r = retiredFree.poll();
         if (r == null) {
             r = new Retired();
@@ -266,7 +275,7 @@ public final class ConnectionTracker {
         r.setPair(c);
         r.incarnation = c.incarnation;
         r.expiresNanos = at + settings.incarnationMemoryNanos();
-        retired.put(r);
+        table.put(r); // replaces c
         retiredOrder.add(r);
         emitted++;
         listener.onConnectionEnd(c);
@@ -304,8 +313,7 @@ public final class ConnectionTracker {
             }
         }
         c.endedByReuse = true;
-        remove(c, p.timestampNanos);
-        retired.remove(c);
+        remove(c, p.timestampNanos); // the new connection's create() replaces the retired record
     }
 
     private Connection create(TcpPacket p, int incarnation) {
@@ -325,6 +333,7 @@ public final class ConnectionTracker {
             c.partial = true; // the originator's SYN was not seen
         }
         table.put(c);
+        live++;
         return c;
     }
 
