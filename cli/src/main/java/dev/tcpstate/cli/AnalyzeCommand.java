@@ -144,7 +144,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 detector = new AnomalyDetector(settings.anomalies(), a -> {
                     summary.anomaly(a);
                     writer.write(a);
-                }, summary);
+                }, summary).recycleMarks();
                 Analysis analysis = new Analysis(err, settings.analyzer(), settings.decoder())
                         .recycleConnections()
                         .afterFinish(detector::finish);

@@ -61,6 +61,9 @@ public final class AnomalyDetector implements ConnectionListener {
     private long reusePacket = -1;
     private long reuseTimeWaitNanos;
     private boolean finished;
+    /** Marks of ended connections, for reuse (only after {@link #recycleMarks()}). */
+    private final java.util.ArrayDeque<ConnMarks> freeMarks = new java.util.ArrayDeque<>();
+    private boolean recycleMarks;
 
     public AnomalyDetector(AnomalySettings settings, AnomalySink sink) {
         this(settings, sink, c -> {
@@ -76,6 +79,16 @@ public final class AnomalyDetector implements ConnectionListener {
 
     public AnomalySettings settings() {
         return settings;
+    }
+
+    /**
+     * Reuses the per-connection state of connections that have ended for later connections: the state is detached
+     * from the ended {@link Connection} ({@link Connection#attachment()} becomes null). For runs where nothing reads
+     * an ended connection's attachment, e.g. with {@link ConnectionTracker#recycleConnections()}.
+     */
+    public AnomalyDetector recycleMarks() {
+        recycleMarks = true;
+        return this;
     }
 
     /** Occurrences not reported because of the per-connection repeat limit, per code (codes with none omitted). */
@@ -192,6 +205,10 @@ public final class AnomalyDetector implements ConnectionListener {
                 endedAtFinish.add(c); // only the end of the capture removes a connection that is not over
             } else {
                 handshakeAtEnd(c, m);
+                if (recycleMarks && c != reuseOld) {
+                    c.attach(null);
+                    freeMarks.add(m);
+                }
             }
         }
         next.onConnectionEnd(c);
@@ -599,7 +616,12 @@ public final class AnomalyDetector implements ConnectionListener {
         if (a instanceof ConnMarks m) {
             return m;
         }
-        ConnMarks m = new ConnMarks(c.firstTimeNanos());
+        ConnMarks m = freeMarks.poll();
+        if (m == null) {
+            m = new ConnMarks(c.firstTimeNanos());
+        } else {
+            m.reset(c.firstTimeNanos());
+        }
         c.attach(m);
         return m;
     }

@@ -50,6 +50,32 @@ final class ConnMarks {
         since1 = firstTime;
     }
 
+    /** Back to the marks of a new connection, keeping the arrays (the detector recycles marks). */
+    void reset(long firstTime) {
+        transPacket0 = transPacket1 = 0;
+        transFrom0 = transFrom1 = null;
+        transFromSince0 = transFromSince1 = 0;
+        since0 = since1 = firstTime;
+        outOfWindowSeen0 = outOfWindowSeen1 = 0;
+        unseenAckedSeen0 = unseenAckedSeen1 = 0;
+        finSegments0 = finSegments1 = 0;
+        lastDir = -1;
+        if (reported != null) {
+            java.util.Arrays.fill(reported, (byte) 0);
+        }
+        seen = false;
+        synCount = 0;
+        completed = false;
+        respEverEstablished = false;
+        synAckCount = 0;
+        unsolicitedSynAck = false;
+        listener = null;
+        halfOpen = false;
+        scan = null;
+        victim = null;
+        endedByReuse = false;
+    }
+
     long transPacket(int i) {
         return i == 0 ? transPacket0 : transPacket1;
     }
