@@ -36,6 +36,7 @@ final class Analysis {
     private long packets;
     private long tcpSegments;
     private boolean stopped;
+    private boolean recycle;
 
     Analysis(PrintWriter err, AnalyzerSettings settings, DecoderOptions decoderOptions) {
         this.err = err;
@@ -61,6 +62,15 @@ final class Analysis {
         return this;
     }
 
+    /**
+     * Lets the tracker reuse the objects of connections that have ended: only for listeners that keep no connection
+     * after {@code onConnectionEnd} (see {@link ConnectionTracker#recycleConnections()}).
+     */
+    Analysis recycleConnections() {
+        this.recycle = true;
+        return this;
+    }
+
     /** Stops at this moment: the states are those as they stood then. */
     Analysis stopAt(CaptureTime t) {
         this.stopAt = t;
@@ -83,6 +93,9 @@ final class Analysis {
      */
     int run(List<String> names, ConnectionListener listener) {
         ConnectionTracker tracker = new ConnectionTracker(settings, listener);
+        if (recycle) {
+            tracker.recycleConnections();
+        }
         long[] stop = {Long.MAX_VALUE};
         long[] start = {Long.MIN_VALUE};
         var printer = captures.printer();

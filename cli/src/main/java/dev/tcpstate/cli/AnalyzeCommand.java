@@ -223,8 +223,9 @@ final class AnalyzeCommand implements Callable<Integer> {
                     if (anomWriter != null) {
                         anomWriter.write(a);
                     }
-                }, downstream);
-                Analysis analysis = filters.apply(new Analysis(err, settings.analyzer(), settings.decoder()),
+                }, downstream).recycleMarks();
+                Analysis analysis = filters.apply(new Analysis(err, settings.analyzer(), settings.decoder())
+                        .recycleConnections(),
                         spec.commandLine()).afterFinish(detector::finish);
                 code = analysis.run(names, detector);
                 summary.suppressed(detector.suppressedCounts());

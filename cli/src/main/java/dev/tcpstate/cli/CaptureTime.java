@@ -26,7 +26,82 @@ record CaptureTime(boolean relative, long nanos) {
         return relative ? firstPacketNanos + nanos : nanos;
     }
 
+    /** The largest epoch second whose ISO-8601 form has a four-digit year (9999-12-31T23:59:59Z). */
+    private static final long MAX_FAST_SECOND = 253_402_300_799L;
+
+    /** The date part of the last day formatted: immutable, so sharing it between threads is safe. */
+    private record Day(long epochDay, String text) {
+    }
+
+    private static volatile Day lastDay = new Day(0, "1970-01-01");
+
+    /**
+     * ISO-8601 UTC with the capture's precision, exactly as {@link Instant#toString()} writes it: no fraction for a
+     * whole second, else 3, 6 or 9 digits ({@code 2023-11-14T22:13:20.011200Z}).
+     */
     static String format(long nanos) {
+        char[] buf = new char[MAX_LENGTH];
+        int n = format(nanos, buf);
+        return n < 0 ? slowFormat(nanos) : new String(buf, 0, n);
+    }
+
+    /** The longest text {@link #format(long, char[])} writes. */
+    static final int MAX_LENGTH = 30;
+
+    /**
+     * Writes {@link #format(long)} into {@code buf} (at least {@link #MAX_LENGTH} chars) and returns its length, or
+     * -1 for a moment outside the years 1970 to 9999 (then use {@link #format(long)}).
+     */
+    static int format(long nanos, char[] buf) {
+        long sec = Math.floorDiv(nanos, 1_000_000_000L);
+        int nano = (int) Math.floorMod(nanos, 1_000_000_000L);
+        if (sec < 0 || sec > MAX_FAST_SECOND) {
+            return -1;
+        }
+        long epochDay = sec / 86_400;
+        int secOfDay = (int) (sec - epochDay * 86_400);
+        Day d = lastDay;
+        if (d.epochDay != epochDay) {
+            d = new Day(epochDay, java.time.LocalDate.ofEpochDay(epochDay).toString());
+            lastDay = d;
+        }
+        d.text.getChars(0, 10, buf, 0);
+        buf[10] = 'T';
+        two(buf, 11, secOfDay / 3600);
+        buf[13] = ':';
+        two(buf, 14, secOfDay / 60 % 60);
+        buf[16] = ':';
+        two(buf, 17, secOfDay % 60);
+        int n = 19;
+        if (nano > 0) {
+            int digits, value;
+            if (nano % 1_000_000 == 0) {
+                digits = 3;
+                value = nano / 1_000_000;
+            } else if (nano % 1000 == 0) {
+                digits = 6;
+                value = nano / 1000;
+            } else {
+                digits = 9;
+                value = nano;
+            }
+            buf[n++] = '.';
+            for (int i = n + digits - 1; i >= n; i--) {
+                buf[i] = (char) ('0' + value % 10);
+                value /= 10;
+            }
+            n += digits;
+        }
+        buf[n++] = 'Z';
+        return n;
+    }
+
+    private static void two(char[] buf, int at, int v) {
+        buf[at] = (char) ('0' + v / 10);
+        buf[at + 1] = (char) ('0' + v % 10);
+    }
+
+    static String slowFormat(long nanos) {
         return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)).toString();
     }
 }

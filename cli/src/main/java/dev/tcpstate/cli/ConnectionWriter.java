@@ -1,6 +1,7 @@
 package dev.tcpstate.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import dev.tcpstate.analyzer.track.Connection;
 import dev.tcpstate.analyzer.track.Endpoint;
 import dev.tcpstate.analyzer.track.StatePath;
@@ -142,8 +143,23 @@ abstract class ConnectionWriter implements AutoCloseable {
 
     /** One JSON object per line. */
     private static final class Jsonl extends ConnectionWriter {
+        private static final SerializedString F_SCHEMA_VERSION = new SerializedString("schema_version"),
+                F_ORIG_ADDR = new SerializedString("orig_addr"), F_ORIG_PORT = new SerializedString("orig_port"),
+                F_RESP_ADDR = new SerializedString("resp_addr"), F_RESP_PORT = new SerializedString("resp_port"),
+                F_INCARNATION = new SerializedString("incarnation"),
+                F_ORIG_STATE = new SerializedString("orig_state"), F_RESP_STATE = new SerializedString("resp_state"),
+                F_ZEEK_CONN_STATE = new SerializedString("zeek_conn_state"),
+                F_ZEEK_HISTORY = new SerializedString("zeek_history"), F_PARTIAL = new SerializedString("partial"),
+                F_FIRST_PACKET = new SerializedString("first_packet"),
+                F_LAST_PACKET = new SerializedString("last_packet"),
+                F_FIRST_TIME = new SerializedString("first_time"), F_LAST_TIME = new SerializedString("last_time"),
+                F_ORIG_PACKETS = new SerializedString("orig_packets"),
+                F_RESP_PACKETS = new SerializedString("resp_packets"),
+                F_ORIG_BYTES = new SerializedString("orig_bytes"), F_RESP_BYTES = new SerializedString("resp_bytes");
+
         private final JsonGenerator g;
         private final PrintWriter out;
+        private final char[] scratch = new char[Math.max(CaptureTime.MAX_LENGTH, 16)];
 
         Jsonl(PrintWriter out, boolean transitions) {
             super(transitions);
@@ -161,25 +177,44 @@ abstract class ConnectionWriter implements AutoCloseable {
         void write(Connection c) {
             try {
                 g.writeStartObject();
-                g.writeNumberField("schema_version", Json.SCHEMA_VERSION);
-                g.writeStringField("orig_addr", orig(c));
-                g.writeNumberField("orig_port", c.origPort());
-                g.writeStringField("resp_addr", resp(c));
-                g.writeNumberField("resp_port", c.respPort());
-                g.writeNumberField("incarnation", c.incarnation());
-                g.writeStringField("orig_state", c.originator().state().name());
-                g.writeStringField("resp_state", c.responder().state().name());
-                g.writeStringField("zeek_conn_state", c.zeekConnState());
-                g.writeStringField("zeek_history", c.history());
-                g.writeBooleanField("partial", c.isPartial());
-                g.writeNumberField("first_packet", c.firstPacket());
-                g.writeNumberField("last_packet", c.lastPacket());
-                g.writeStringField("first_time", CaptureTime.format(c.firstTimeNanos()));
-                g.writeStringField("last_time", CaptureTime.format(c.lastTimeNanos()));
-                g.writeNumberField("orig_packets", c.origPackets());
-                g.writeNumberField("resp_packets", c.respPackets());
-                g.writeNumberField("orig_bytes", c.origBytes());
-                g.writeNumberField("resp_bytes", c.respBytes());
+                g.writeFieldName(F_SCHEMA_VERSION);
+                g.writeNumber(Json.SCHEMA_VERSION);
+                g.writeFieldName(F_ORIG_ADDR);
+                writeAddress(c.ipVersion(), c.origHi(), c.origLo());
+                g.writeFieldName(F_ORIG_PORT);
+                g.writeNumber(c.origPort());
+                g.writeFieldName(F_RESP_ADDR);
+                writeAddress(c.ipVersion(), c.respHi(), c.respLo());
+                g.writeFieldName(F_RESP_PORT);
+                g.writeNumber(c.respPort());
+                g.writeFieldName(F_INCARNATION);
+                g.writeNumber(c.incarnation());
+                g.writeFieldName(F_ORIG_STATE);
+                g.writeString(c.originator().state().name());
+                g.writeFieldName(F_RESP_STATE);
+                g.writeString(c.responder().state().name());
+                g.writeFieldName(F_ZEEK_CONN_STATE);
+                g.writeString(c.zeekConnState());
+                g.writeFieldName(F_ZEEK_HISTORY);
+                g.writeString(c.history());
+                g.writeFieldName(F_PARTIAL);
+                g.writeBoolean(c.isPartial());
+                g.writeFieldName(F_FIRST_PACKET);
+                g.writeNumber(c.firstPacket());
+                g.writeFieldName(F_LAST_PACKET);
+                g.writeNumber(c.lastPacket());
+                g.writeFieldName(F_FIRST_TIME);
+                writeTime(c.firstTimeNanos());
+                g.writeFieldName(F_LAST_TIME);
+                writeTime(c.lastTimeNanos());
+                g.writeFieldName(F_ORIG_PACKETS);
+                g.writeNumber(c.origPackets());
+                g.writeFieldName(F_RESP_PACKETS);
+                g.writeNumber(c.respPackets());
+                g.writeFieldName(F_ORIG_BYTES);
+                g.writeNumber(c.origBytes());
+                g.writeFieldName(F_RESP_BYTES);
+                g.writeNumber(c.respBytes());
                 if (transitions) {
                     writePath("orig_path", c.originator());
                     writePath("resp_path", c.responder());
@@ -189,6 +224,39 @@ abstract class ConnectionWriter implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        /** A time as a JSON string, formatted into the scratch buffer (no String per value). */
+        private void writeTime(long nanos) throws IOException {
+            int n = CaptureTime.format(nanos, scratch);
+            if (n < 0) {
+                g.writeString(CaptureTime.format(nanos));
+            } else {
+                g.writeString(scratch, 0, n);
+            }
+        }
+
+        /** An address as a JSON string; IPv4 is formatted into the scratch buffer. */
+        private void writeAddress(int ipVersion, long hi, long lo) throws IOException {
+            if (ipVersion != 4) {
+                g.writeString(Addresses.format(ipVersion, hi, lo));
+                return;
+            }
+            int n = 0;
+            for (int shift = 24; shift >= 0; shift -= 8) {
+                int b = (int) (lo >>> shift) & 0xff;
+                if (b >= 100) {
+                    scratch[n++] = (char) ('0' + b / 100);
+                }
+                if (b >= 10) {
+                    scratch[n++] = (char) ('0' + b / 10 % 10);
+                }
+                scratch[n++] = (char) ('0' + b % 10);
+                if (shift > 0) {
+                    scratch[n++] = '.';
+                }
+            }
+            g.writeString(scratch, 0, n);
         }
 
         private void writePath(String field, Endpoint e) throws IOException {
@@ -201,7 +269,8 @@ abstract class ConnectionWriter implements AutoCloseable {
                 g.writeStartObject();
                 g.writeStringField("state", p.to(i).name());
                 g.writeNumberField("packet", p.packet(i));
-                g.writeStringField("time", CaptureTime.format(p.timeNanos(i)));
+                g.writeFieldName("time");
+                writeTime(p.timeNanos(i));
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -78,7 +78,8 @@ final class ConnectionsCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--at and --between do not go"
                     + " together: --at gives the states at one moment");
         }
-        Analysis analysis = filters.apply(new Analysis(err, settings.analyzer(), settings.decoder()),
+        Analysis analysis = filters.apply(new Analysis(err, settings.analyzer(), settings.decoder())
+                .recycleConnections(),
                 spec.commandLine());
         if (stop != null) {
             analysis.stopAt(stop);

@@ -21,7 +21,7 @@ final class Aggregates {
     private static final long SWEEP_EVERY_NANOS = 60_000_000_000L;
 
     /** Lookup key: an address pair plus a port (unused parts zero). Mutable as a probe; copied on insert. */
-    static final class Key {
+    static class Key {
         int ipVersion;
         long aHi, aLo, bHi, bLo;
         int port;
@@ -40,10 +40,6 @@ final class Aggregates {
             return this;
         }
 
-        Key copy() {
-            return new Key().set(ipVersion, aHi, aLo, bHi, bLo, port);
-        }
-
         @Override
         public int hashCode() {
             return hash;
@@ -56,16 +52,15 @@ final class Aggregates {
         }
     }
 
-    /** Common window bookkeeping. */
-    abstract static class Entry {
-        final Key key;
+    /** Common window bookkeeping; an entry is its own key in its table (no separate key object). */
+    abstract static class Entry extends Key {
         long winStart;
         long lastSeen;
         boolean active;
         int quiet;
 
         Entry(Key key, long t) {
-            this.key = key;
+            set(key.ipVersion, key.aHi, key.aLo, key.bHi, key.bLo, key.port);
             this.winStart = t;
             this.lastSeen = t;
         }
@@ -151,9 +146,9 @@ final class Aggregates {
         sweep(t);
         Listener l = listeners.get(probe.set(p.ipVersion, p.dstHi, p.dstLo, 0, 0, p.dstPort));
         if (l == null && listeners.size() < settings.maxTrackedKeys()) {
-            l = new Listener(probe.copy(), t);
+            l = new Listener(probe, t);
             l.winFirstSyn = t;
-            listeners.put(l.key, l);
+            listeners.put(l, l);
         } else if (l == null) {
             untracked++;
         }
@@ -174,8 +169,8 @@ final class Aggregates {
 
         ScanPair s = pairs.get(probe.set(p.ipVersion, p.srcHi, p.srcLo, p.dstHi, p.dstLo, 0));
         if (s == null && pairs.size() < settings.maxTrackedKeys()) {
-            s = new ScanPair(probe.copy(), t);
-            pairs.put(s.key, s);
+            s = new ScanPair(probe, t);
+            pairs.put(s, s);
         } else if (s == null) {
             untracked++;
         }
@@ -210,8 +205,8 @@ final class Aggregates {
             if (v == null) {
                 v = victims.get(probe.set(p.ipVersion, p.dstHi, p.dstLo, 0, 0, 0));
                 if (v == null && victims.size() < settings.maxTrackedKeys()) {
-                    v = new Victim(probe.copy(), t);
-                    victims.put(v.key, v);
+                    v = new Victim(probe, t);
+                    victims.put(v, v);
                 } else if (v == null) {
                     untracked++;
                     return;
@@ -361,13 +356,13 @@ final class Aggregates {
         ev.put("completed_handshakes", l.fCompleted);
         ev.put("completed_ratio", l.fSyns == 0 ? 0.0 : round3((double) l.fCompleted / l.fSyns));
         ev.put("suppressed_connection_reports", l.fSuppressed);
-        String target = Anomaly.address(l.key.ipVersion, l.key.aHi, l.key.aLo) + ":" + l.key.port;
+        String target = Anomaly.address(l.ipVersion, l.aHi, l.aLo) + ":" + l.port;
         String msg = "SYN flood against " + target + ": " + l.fSyns + " SYNs from " + l.fSources.size()
                 + (l.fSources.saturated() ? "+" : "") + " sources over " + round3(secs) + " s (peak "
                 + round3(l.fPeakSyns / windowSecs) + "/s) left up to " + l.fPeakHalfOpen
                 + " connections half-open while " + l.fCompleted + " handshakes completed.";
-        out.emitAggregate(AnomalyType.SYN_FLOOD, Severity.ERROR, l.fStart, l.fFirstPacket, l.key.ipVersion, 0, 0, 0,
-                l.key.aHi, l.key.aLo, l.key.port, msg, ev);
+        out.emitAggregate(AnomalyType.SYN_FLOOD, Severity.ERROR, l.fStart, l.fFirstPacket, l.ipVersion, 0, 0, 0,
+                l.aHi, l.aLo, l.port, msg, ev);
         l.fSources = null;
     }
 
@@ -427,13 +422,13 @@ final class Aggregates {
         ev.put("closed_ports", s.sClosed);
         ev.put("completed_handshakes", s.sCompleted);
         ev.put("suppressed_connection_reports", s.sSuppressed);
-        String src = Anomaly.address(s.key.ipVersion, s.key.aHi, s.key.aLo);
-        String dst = Anomaly.address(s.key.ipVersion, s.key.bHi, s.key.bLo);
+        String src = Anomaly.address(s.ipVersion, s.aHi, s.aLo);
+        String dst = Anomaly.address(s.ipVersion, s.bHi, s.bLo);
         String msg = src + " probed " + s.sPorts.size() + " ports of " + dst + " with SYNs in "
                 + round3((s.sEnd - s.sStart) / 1e9) + " s: " + s.sOpen + " answered as open, " + s.sClosed
                 + " refused.";
-        out.emitAggregate(AnomalyType.SYN_SCAN, Severity.WARNING, s.sStart, s.sFirstPacket, s.key.ipVersion,
-                s.key.aHi, s.key.aLo, 0, s.key.bHi, s.key.bLo, 0, msg, ev);
+        out.emitAggregate(AnomalyType.SYN_SCAN, Severity.WARNING, s.sStart, s.sFirstPacket, s.ipVersion,
+                s.aHi, s.aLo, 0, s.bHi, s.bLo, 0, msg, ev);
         s.sPorts = null;
     }
 
@@ -482,11 +477,11 @@ final class Aggregates {
         ev.put("duration_seconds", round3((v.bEnd - v.bStart) / 1e9));
         ev.put("synacks", v.bSynAcks);
         ev.put("sources", v.bSources.size());
-        String dst = Anomaly.address(v.key.ipVersion, v.key.aHi, v.key.aLo);
+        String dst = Anomaly.address(v.ipVersion, v.aHi, v.aLo);
         String msg = dst + " received " + v.bSynAcks + " SYN-ACKs from " + v.bSources.size()
                 + " hosts for connections it never opened: someone is spoofing this address in a SYN flood.";
         out.emitAggregate(AnomalyType.SYNACK_BACKSCATTER, Severity.WARNING, v.bStart, v.bFirstPacket,
-                v.key.ipVersion, 0, 0, 0, v.key.aHi, v.key.aLo, 0, msg, ev);
+                v.ipVersion, 0, 0, 0, v.aHi, v.aLo, 0, msg, ev);
         v.bSources = null;
     }
 

@@ -61,6 +61,9 @@ public final class AnomalyDetector implements ConnectionListener {
     private long reusePacket = -1;
     private long reuseTimeWaitNanos;
     private boolean finished;
+    /** Marks of ended connections, for reuse (only after {@link #recycleMarks()}). */
+    private final java.util.ArrayDeque<ConnMarks> freeMarks = new java.util.ArrayDeque<>();
+    private boolean recycleMarks;
 
     public AnomalyDetector(AnomalySettings settings, AnomalySink sink) {
         this(settings, sink, c -> {
@@ -76,6 +79,16 @@ public final class AnomalyDetector implements ConnectionListener {
 
     public AnomalySettings settings() {
         return settings;
+    }
+
+    /**
+     * Reuses the per-connection state of connections that have ended for later connections: the state is detached
+     * from the ended {@link Connection} ({@link Connection#attachment()} becomes null). For runs where nothing reads
+     * an ended connection's attachment, e.g. with {@link ConnectionTracker#recycleConnections()}.
+     */
+    public AnomalyDetector recycleMarks() {
+        recycleMarks = true;
+        return this;
     }
 
     /** Occurrences not reported because of the per-connection repeat limit, per code (codes with none omitted). */
@@ -134,13 +147,11 @@ public final class AnomalyDetector implements ConnectionListener {
     public void onTransition(Connection c, Endpoint e, TcpState from, TcpState to, long packet, long timeNanos) {
         ConnMarks m = marks(c);
         int i = e.isOriginator() ? 0 : 1;
-        if (m.transPacket[i] != packet || packet == 0) {
-            m.transPacket[i] = packet;
-            m.transFrom[i] = from;
-            m.transFromSince[i] = m.since[i];
+        if (m.transPacket(i) != packet || packet == 0) {
+            m.setTransition(i, packet, from, m.since(i));
         }
-        long sinceBefore = m.since[i];
-        m.since[i] = timeNanos;
+        long sinceBefore = m.since(i);
+        m.setSince(i, timeNanos);
 
         if (to == ESTABLISHED && !e.isOriginator()) {
             m.respEverEstablished = true;
@@ -194,6 +205,10 @@ public final class AnomalyDetector implements ConnectionListener {
                 endedAtFinish.add(c); // only the end of the capture removes a connection that is not over
             } else {
                 handshakeAtEnd(c, m);
+                if (recycleMarks && c != reuseOld) {
+                    c.attach(null);
+                    freeMarks.add(m);
+                }
             }
         }
         next.onConnectionEnd(c);
@@ -212,10 +227,10 @@ public final class AnomalyDetector implements ConnectionListener {
         final int flags = p.flags;
         final boolean syn = (flags & TcpPacket.SYN) != 0, ack = (flags & TcpPacket.ACK) != 0,
                 fin = (flags & TcpPacket.FIN) != 0, rst = (flags & TcpPacket.RST) != 0;
-        final long oowDelta = r.outOfWindow() - m.outOfWindowSeen[ri];
-        final long unseenDelta = r.unseenAcked() - m.unseenAckedSeen[ri];
-        m.outOfWindowSeen[ri] = r.outOfWindow();
-        m.unseenAckedSeen[ri] = r.unseenAcked();
+        final long oowDelta = r.outOfWindow() - m.outOfWindowSeen(ri);
+        final long unseenDelta = r.unseenAcked() - m.unseenAckedSeen(ri);
+        m.setOutOfWindowSeen(ri, r.outOfWindow());
+        m.setUnseenAckedSeen(ri, r.unseenAcked());
         final int lastDir = m.lastDir;
         m.lastDir = si;
         m.seen = true;
@@ -364,14 +379,13 @@ public final class AnomalyDetector implements ConnectionListener {
     private void onFin(Connection c, ConnMarks m, TcpPacket p, Endpoint s, int si, TcpState sBefore) {
         int finSeq = p.seq + p.payloadLength;
         if (!s.finSent() || s.finSeq() != finSeq) return;
-        m.finSegments[si]++;
-        int rexmits = m.finSegments[si] - 1;
+        int rexmits = m.addFinSegment(si) - 1;
         TcpState st = s.state();
         if (rexmits == settings.unacknowledgedFinRetransmissions()
                 && (st == FIN_WAIT_1 || st == LAST_ACK || st == CLOSING)) {
             Map<String, Object> ev = new LinkedHashMap<>();
             ev.put("fin_retransmissions", rexmits);
-            ev.put("waiting_seconds", secs(p.timestampNanos - m.since[si]));
+            ev.put("waiting_seconds", secs(p.timestampNanos - m.since(si)));
             report(c, m, AnomalyType.UNACKNOWLEDGED_FIN, AnomalyType.UNACKNOWLEDGED_FIN.severity(),
                     p.timestampNanos, p.packetNumber, s.role(), sBefore, st, side(c, s) + " sent its FIN "
                             + (rexmits + 1) + " times and it was never acknowledged; it is stuck in " + st.name()
@@ -576,7 +590,7 @@ public final class AnomalyDetector implements ConnectionListener {
 
     private void incompleteClose(Connection c, ConnMarks m, Endpoint e, long endNanos) {
         int i = e.isOriginator() ? 0 : 1;
-        long waited = Math.max(0, endNanos - m.since[i]);
+        long waited = Math.max(0, endNanos - m.since(i));
         TcpState st = e.state();
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("waiting_seconds", secs(waited));
@@ -602,7 +616,12 @@ public final class AnomalyDetector implements ConnectionListener {
         if (a instanceof ConnMarks m) {
             return m;
         }
-        ConnMarks m = new ConnMarks(c.firstTimeNanos());
+        ConnMarks m = freeMarks.poll();
+        if (m == null) {
+            m = new ConnMarks(c.firstTimeNanos());
+        } else {
+            m.reset(c.firstTimeNanos());
+        }
         c.attach(m);
         return m;
     }

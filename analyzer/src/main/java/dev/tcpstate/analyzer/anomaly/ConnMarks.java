@@ -8,17 +8,18 @@ import dev.tcpstate.analyzer.tcp.TcpState;
  * 1 responder.
  */
 final class ConnMarks {
+    // Per endpoint, as pairs of fields (0 originator, 1 responder) rather than arrays: one object per connection.
     /** Packet of the first transition an endpoint made for the current packet, its from-state and since-time. */
-    final long[] transPacket = new long[2];
-    final TcpState[] transFrom = new TcpState[2];
-    final long[] transFromSince = new long[2];
+    private long transPacket0, transPacket1;
+    private TcpState transFrom0, transFrom1;
+    private long transFromSince0, transFromSince1;
     /** When the endpoint entered its current state (as far as the detector has seen). */
-    final long[] since = new long[2];
+    private long since0, since1;
     /** Receiver counters seen after the previous packet. */
-    final long[] outOfWindowSeen = new long[2];
-    final long[] unseenAckedSeen = new long[2];
+    private long outOfWindowSeen0, outOfWindowSeen1;
+    private long unseenAckedSeen0, unseenAckedSeen1;
     /** FIN segments sent with the endpoint's current FIN sequence number. */
-    final int[] finSegments = new int[2];
+    private int finSegments0, finSegments1;
     /** Direction of the previous packet: 0 originator, 1 responder, -1 none. */
     int lastDir = -1;
     /** Per-code report counts (lazy). */
@@ -45,16 +46,89 @@ final class ConnMarks {
     boolean endedByReuse;
 
     ConnMarks(long firstTime) {
-        since[0] = firstTime;
-        since[1] = firstTime;
+        since0 = firstTime;
+        since1 = firstTime;
+    }
+
+    /** Back to the marks of a new connection, keeping the arrays (the detector recycles marks). */
+    void reset(long firstTime) {
+        transPacket0 = transPacket1 = 0;
+        transFrom0 = transFrom1 = null;
+        transFromSince0 = transFromSince1 = 0;
+        since0 = since1 = firstTime;
+        outOfWindowSeen0 = outOfWindowSeen1 = 0;
+        unseenAckedSeen0 = unseenAckedSeen1 = 0;
+        finSegments0 = finSegments1 = 0;
+        lastDir = -1;
+        if (reported != null) {
+            java.util.Arrays.fill(reported, (byte) 0);
+        }
+        seen = false;
+        synCount = 0;
+        completed = false;
+        respEverEstablished = false;
+        synAckCount = 0;
+        unsolicitedSynAck = false;
+        listener = null;
+        halfOpen = false;
+        scan = null;
+        victim = null;
+        endedByReuse = false;
+    }
+
+    long transPacket(int i) {
+        return i == 0 ? transPacket0 : transPacket1;
+    }
+
+    /** Records the first transition endpoint {@code i} made for {@code packet}. */
+    void setTransition(int i, long packet, TcpState from, long fromSince) {
+        if (i == 0) {
+            transPacket0 = packet;
+            transFrom0 = from;
+            transFromSince0 = fromSince;
+        } else {
+            transPacket1 = packet;
+            transFrom1 = from;
+            transFromSince1 = fromSince;
+        }
+    }
+
+    long since(int i) {
+        return i == 0 ? since0 : since1;
+    }
+
+    void setSince(int i, long t) {
+        if (i == 0) since0 = t; else since1 = t;
+    }
+
+    long outOfWindowSeen(int i) {
+        return i == 0 ? outOfWindowSeen0 : outOfWindowSeen1;
+    }
+
+    void setOutOfWindowSeen(int i, long v) {
+        if (i == 0) outOfWindowSeen0 = v; else outOfWindowSeen1 = v;
+    }
+
+    long unseenAckedSeen(int i) {
+        return i == 0 ? unseenAckedSeen0 : unseenAckedSeen1;
+    }
+
+    void setUnseenAckedSeen(int i, long v) {
+        if (i == 0) unseenAckedSeen0 = v; else unseenAckedSeen1 = v;
+    }
+
+    /** Counts one more FIN segment of endpoint {@code i}; returns the new count. */
+    int addFinSegment(int i) {
+        return i == 0 ? ++finSegments0 : ++finSegments1;
     }
 
     TcpState before(int i, long packet, TcpState now) {
-        return transPacket[i] == packet ? transFrom[i] : now;
+        return i == 0 ? (transPacket0 == packet ? transFrom0 : now) : (transPacket1 == packet ? transFrom1 : now);
     }
 
     long sinceBefore(int i, long packet) {
-        return transPacket[i] == packet ? transFromSince[i] : since[i];
+        return i == 0 ? (transPacket0 == packet ? transFromSince0 : since0)
+                : (transPacket1 == packet ? transFromSince1 : since1);
     }
 
     void addSyn(long packet, long time) {

@@ -8,12 +8,12 @@ import dev.tcpstate.analyzer.tcp.TcpState;
  * <p>Addresses follow {@link dev.tcpstate.parsers.decode.TcpPacket}: an IPv4 address sits in the low 32 bits of
  * {@code lo} with {@code hi == 0}; an IPv6 address is {@code hi:lo}.
  */
-public final class Connection {
-    final PairKey key;
-    final int ipVersion;
-    final long origHi, origLo, respHi, respLo;
-    final int origPort, respPort;
-    final int incarnation;
+public final class Connection extends PairKey {
+    /** The originator is side A of the canonical socket pair. */
+    boolean origIsA;
+    int incarnation;
+    /** Bumped each time the tracker recycles this object, so stale timer entries can be told apart. */
+    int generation;
     final Endpoint orig = new Endpoint(Role.ORIGINATOR);
     final Endpoint resp = new Endpoint(Role.RESPONDER);
 
@@ -25,12 +25,14 @@ public final class Connection {
     /** Some endpoint entered a final state. */
     boolean ended;
     /** How long an endpoint had been in TIME-WAIT when a new SYN reused the pair; -1 if that did not happen. */
-    long timeWaitReuseNanos = -1;
+    long timeWaitReuseNanos;
     /** Both endpoints final; the connection lingers until {@link #lingerUntilNanos}. */
-    long lingerUntilNanos = Endpoint.NO_TIMER;
+    long lingerUntilNanos;
     /** Deadline of the queued timer entry that is current for this connection. */
-    long queuedAtNanos = Endpoint.NO_TIMER;
+    long queuedAtNanos;
     boolean removed;
+    /** A new SYN on the same socket pair ended this connection (the tracker does not recycle it then). */
+    boolean endedByReuse;
 
     final ZeekState zeek;
 
@@ -38,28 +40,41 @@ public final class Connection {
     private Object attachment;
 
     Connection(PairKey key, int incarnation, boolean origIsA, boolean flippedForZeek) {
-        this.key = key;
-        this.ipVersion = key.ipVersion;
-        this.incarnation = incarnation;
-        if (origIsA) {
-            origHi = key.aHi; origLo = key.aLo; origPort = key.aPort;
-            respHi = key.bHi; respLo = key.bLo; respPort = key.bPort;
-        } else {
-            origHi = key.bHi; origLo = key.bLo; origPort = key.bPort;
-            respHi = key.aHi; respLo = key.aLo; respPort = key.aPort;
-        }
         orig.peer = resp;
         resp.peer = orig;
         zeek = new ZeekState(flippedForZeek);
+        init(key, incarnation, origIsA);
+    }
+
+    /** Makes this object a new connection: the tracker recycles connections that left the table. */
+    void reuse(PairKey key, int incarnation, boolean origIsA, boolean flippedForZeek) {
+        generation++;
+        orig.reset();
+        resp.reset();
+        zeek.reset(flippedForZeek);
+        init(key, incarnation, origIsA);
+    }
+
+    private void init(PairKey key, int incarnation, boolean origIsA) {
+        setPair(key);
+        this.origIsA = origIsA;
+        this.incarnation = incarnation;
+        firstPacket = lastPacket = 0;
+        firstTimeNanos = lastTimeNanos = 0;
+        partial = reset = ended = removed = endedByReuse = false;
+        timeWaitReuseNanos = -1;
+        lingerUntilNanos = Endpoint.NO_TIMER;
+        queuedAtNanos = Endpoint.NO_TIMER;
+        attachment = null;
     }
 
     public int ipVersion() { return ipVersion; }
-    public long origHi() { return origHi; }
-    public long origLo() { return origLo; }
-    public int origPort() { return origPort; }
-    public long respHi() { return respHi; }
-    public long respLo() { return respLo; }
-    public int respPort() { return respPort; }
+    public long origHi() { return origIsA ? aHi : bHi; }
+    public long origLo() { return origIsA ? aLo : bLo; }
+    public int origPort() { return origIsA ? aPort : bPort; }
+    public long respHi() { return origIsA ? bHi : aHi; }
+    public long respLo() { return origIsA ? bLo : aLo; }
+    public int respPort() { return origIsA ? bPort : aPort; }
 
     /** 1 for the first connection seen on this socket pair, then 2, 3... */
     public int incarnation() { return incarnation; }
@@ -117,7 +132,7 @@ public final class Connection {
 
     @Override
     public String toString() {
-        return "Connection#" + incarnation + " " + origPort + "->" + respPort + " orig=" + orig.state + " resp="
+        return "Connection#" + incarnation + " " + origPort() + "->" + respPort() + " orig=" + orig.state + " resp="
                 + resp.state + " " + zeekConnState() + " " + history();
     }
 

@@ -9,9 +9,7 @@ import dev.tcpstate.parsers.decode.TcpPacket;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.PriorityQueue;
 
 /**
  * The connection table: finds the connection of each segment, replays the state machine of both endpoints, runs
@@ -21,33 +19,31 @@ import java.util.PriorityQueue;
  * timers have run; memory therefore follows live connections, not capture length. Not thread-safe.
  */
 public final class ConnectionTracker {
-    private static final Comparator<Timer> BY_DEADLINE = Comparator.comparingLong(t -> t.atNanos);
-
     private final AnalyzerSettings settings;
     private final ConnectionListener listener;
     private final TcpMachine machine = new TcpMachine(this);
-    private final HashMap<PairKey, Connection> table = new HashMap<>(1 << 16);
+    /**
+     * Socket pairs: each holds either its live {@link Connection} or, once that left, a {@link Retired} record of its
+     * incarnation number until that expires (never both), so finding a packet's connection and numbering a new one
+     * is one lookup, and a leaving connection's entry is replaced in place.
+     */
+    private final PairTable<PairKey> table = new PairTable<>(1 << 16);
     private final PairKey probe = new PairKey();
-    private final PriorityQueue<Timer> timers = new PriorityQueue<>(BY_DEADLINE);
-    /** Last incarnation number of socket pairs whose connection left the table, until they expire. */
-    private final HashMap<PairKey, Retired> retired = new HashMap<>();
+    private final TimerQueue timers = new TimerQueue();
+    /** Last incarnation numbers of socket pairs whose connection left, in order of expiry (replaced ones included). */
     private final ArrayDeque<Retired> retiredOrder = new ArrayDeque<>();
+    /** Expired entries, reused for the next connection that leaves (they are long-lived, so worth recycling). */
+    private final ArrayDeque<Retired> retiredFree = new ArrayDeque<>();
+    /** Connections that left the table, for reuse (only when {@link #recycleConnections()} was called). */
+    private final ArrayDeque<Connection> freeConnections = new ArrayDeque<>();
+    private boolean recycle;
     private long now = Long.MIN_VALUE;
     private long emitted;
+    private int live;
 
-    private record Timer(long atNanos, Connection c) {
-    }
-
-    private static final class Retired {
-        final PairKey key;
-        final int incarnation;
-        final long expiresNanos;
-
-        Retired(PairKey key, int incarnation, long expiresNanos) {
-            this.key = key;
-            this.incarnation = incarnation;
-            this.expiresNanos = expiresNanos;
-        }
+    private static final class Retired extends PairKey {
+        int incarnation;
+        long expiresNanos;
     }
 
     public ConnectionTracker(AnalyzerSettings settings, ConnectionListener listener) {
@@ -59,9 +55,22 @@ public final class ConnectionTracker {
         return settings;
     }
 
+    /**
+     * Reuses the objects of connections that left the table for new connections, so a long capture allocates (and
+     * the garbage collector copies) no per-connection objects once the table has reached its working size. Call it
+     * only when no listener keeps a {@link Connection} (or its {@link Endpoint}s or {@link StatePath}s) after
+     * {@link ConnectionListener#onConnectionEnd} returns: the object is cleared and reused by a later connection.
+     * The exception is a connection ended by a new SYN reusing its socket pair (TIME-WAIT reuse), which is never
+     * recycled, so a listener may keep that one until the new connection's first packet.
+     */
+    public ConnectionTracker recycleConnections() {
+        recycle = true;
+        return this;
+    }
+
     /** Connections currently in the table. */
     public int liveConnections() {
-        return table.size();
+        return live;
     }
 
     /** Connections emitted so far. */
@@ -71,7 +80,12 @@ public final class ConnectionTracker {
 
     /** The live connections, ordered by first packet (allocates; for reports and tests). */
     public List<Connection> live() {
-        List<Connection> out = new ArrayList<>(table.values());
+        List<Connection> out = new ArrayList<>(live);
+        table.forEach(e -> {
+            if (e instanceof Connection c) {
+                out.add(c);
+            }
+        });
         out.sort(Comparator.comparingLong(Connection::firstPacket));
         return out;
     }
@@ -80,7 +94,8 @@ public final class ConnectionTracker {
     public void onPacket(TcpPacket p) {
         advanceTime(p.timestampNanos);
         probe.set(p);
-        Connection c = table.get(probe);
+        PairKey entry = table.get(probe);
+        Connection c = entry instanceof Connection x ? x : null;
         boolean fromOrig = false;
         int incarnation = 0;
         if (c != null) {
@@ -93,8 +108,8 @@ public final class ConnectionTracker {
         }
         if (c == null) {
             if (incarnation == 0) {
-                Retired r = retired.remove(probe);
-                incarnation = r == null ? 1 : r.incarnation + 1;
+                // create() replaces the retired record, if any
+                incarnation = entry instanceof Retired r ? r.incarnation + 1 : 1;
             }
             c = create(p, incarnation);
             fromOrig = isFromOriginator(c, p);
@@ -160,20 +175,22 @@ public final class ConnectionTracker {
         if (nanos > now) {
             now = nanos;
         }
-        Timer t;
-        while ((t = timers.peek()) != null && t.atNanos <= now) {
+        while (!timers.isEmpty() && timers.peekAt() <= now) {
+            long at = timers.peekAt();
+            Connection c = timers.peekConnection();
+            int generation = timers.peekGeneration();
             timers.poll();
-            Connection c = t.c;
-            if (c.removed || c.queuedAtNanos != t.atNanos) {
+            if (c.removed || c.generation != generation || c.queuedAtNanos != at) {
                 continue; // superseded
             }
             c.queuedAtNanos = Endpoint.NO_TIMER;
-            runTimers(c, t.atNanos);
+            runTimers(c, at);
         }
         Retired r;
         while ((r = retiredOrder.peek()) != null && r.expiresNanos <= now) {
             retiredOrder.poll();
-            retired.remove(r.key, r);
+            table.removeExact(r);
+            retiredFree.add(r);
         }
     }
 
@@ -239,7 +256,7 @@ public final class ConnectionTracker {
         if (at != c.queuedAtNanos) {
             c.queuedAtNanos = at;
             if (at != Endpoint.NO_TIMER) {
-                timers.add(new Timer(at, c));
+                timers.add(at, c);
             }
         }
     }
@@ -286,12 +303,21 @@ public final class ConnectionTracker {
             return;
         }
         c.removed = true;
-        table.remove(c.key, c);
-        Retired r = new Retired(c.key, c.incarnation, at + settings.incarnationMemoryNanos());
-        retired.put(c.key, r);
+        live--;
+        Retired r = retiredFree.poll();
+        if (r == null) {
+            r = new Retired();
+        }
+        r.setPair(c);
+        r.incarnation = c.incarnation;
+        r.expiresNanos = at + settings.incarnationMemoryNanos();
+        table.put(r); // replaces c
         retiredOrder.add(r);
         emitted++;
         listener.onConnectionEnd(c);
+        if (recycle && !c.endedByReuse) {
+            freeConnections.add(c);
+        }
     }
 
     /**
@@ -322,15 +348,19 @@ public final class ConnectionTracker {
                 transition(c, e, TcpState.CLOSED, p.packetNumber, p.timestampNanos);
             }
         }
-        remove(c, p.timestampNanos);
-        retired.remove(c.key);
+        c.endedByReuse = true;
+        remove(c, p.timestampNanos); // the new connection's create() replaces the retired record
     }
 
     private Connection create(TcpPacket p, int incarnation) {
         boolean sourceIsOrig = sourceIsOriginator(p);
         boolean origIsA = sourceIsOrig == probe.srcIsA;
-        PairKey key = probe.copy();
-        Connection c = new Connection(key, incarnation, origIsA, !sourceIsOrig);
+        Connection c = freeConnections.poll();
+        if (c == null) {
+            c = new Connection(probe, incarnation, origIsA, !sourceIsOrig);
+        } else {
+            c.reuse(probe, incarnation, origIsA, !sourceIsOrig);
+        }
         c.firstPacket = p.packetNumber;
         c.firstTimeNanos = p.timestampNanos;
         c.orig.stateSinceNanos = p.timestampNanos;
@@ -338,7 +368,8 @@ public final class ConnectionTracker {
         if (!(p.has(TcpPacket.SYN) && !p.has(TcpPacket.ACK))) {
             c.partial = true; // the originator's SYN was not seen
         }
-        table.put(key, c);
+        table.put(c);
+        live++;
         return c;
     }
 
@@ -362,6 +393,6 @@ public final class ConnectionTracker {
     }
 
     private static boolean isFromOriginator(Connection c, TcpPacket p) {
-        return p.srcPort == c.origPort && p.srcLo == c.origLo && p.srcHi == c.origHi;
+        return p.srcPort == c.origPort() && p.srcLo == c.origLo() && p.srcHi == c.origHi();
     }
 }

@@ -14,12 +14,12 @@ public final class Endpoint {
     final Role role;
     Endpoint peer;
 
-    TcpState state = TcpState.CLOSED;
+    TcpState state;
     /** The observer has evidence about this endpoint (its path has a known start). */
     boolean known;
     /** Entered through LISTEN (passive open). */
     boolean passive;
-    long stateSinceNanos = Long.MIN_VALUE;
+    long stateSinceNanos;
     final StatePath path = new StatePath();
 
     // --- send side (what this endpoint sent) ---
@@ -38,12 +38,12 @@ public final class Endpoint {
     /** Sequence number of this endpoint's FIN. */
     int finSeq;
     /** Window-scale shift this endpoint offered on its SYN, -1 when absent or not seen. */
-    int windowScaleOffered = -1;
+    int windowScaleOffered;
     /** Both SYNs were seen and both carried the option (RFC 7323 section 2.2). */
     boolean windowScaling;
     /** Both SYNs (or SYN and SYN-ACK) were seen, so the scaling decision is known. */
     boolean scalingKnown;
-    int lastWindowRaw = -1;
+    int lastWindowRaw;
     boolean lastWindowOnSyn;
     boolean hasTimestamp;
     int lastTsVal;
@@ -86,10 +86,54 @@ public final class Endpoint {
     long afterClose;
 
     // --- timer ---
-    long timerAtNanos = NO_TIMER;
+    long timerAtNanos;
 
     Endpoint(Role role) {
         this.role = role;
+        reset();
+    }
+
+    /** Back to the state of a new endpoint (the tracker recycles connections); keeps role and peer. */
+    void reset() {
+        state = TcpState.CLOSED;
+        known = false;
+        passive = false;
+        stateSinceNanos = Long.MIN_VALUE;
+        path.reset();
+        issKnown = false;
+        iss = 0;
+        synPacket = 0;
+        synTimeNanos = 0;
+        seqKnown = false;
+        sndUna = 0;
+        sndNxt = 0;
+        finSent = false;
+        finSeq = 0;
+        windowScaleOffered = -1;
+        windowScaling = false;
+        scalingKnown = false;
+        lastWindowRaw = -1;
+        lastWindowOnSyn = false;
+        hasTimestamp = false;
+        lastTsVal = 0;
+        rcvKnown = false;
+        rcvNxt = 0;
+        rcvUncertain = false;
+        ackSent = false;
+        lastAckSent = 0;
+        pendingPeerSyn = false;
+        establishedByArrival = false;
+        synAckSent = false;
+        packetsAtEstablished = 0;
+        handshakeRefused = false;
+        packets = 0;
+        payloadBytes = 0;
+        retransmissions = 0;
+        outOfWindow = 0;
+        duplicateSyns = 0;
+        unseenAcked = 0;
+        afterClose = 0;
+        timerAtNanos = NO_TIMER;
     }
 
     public Role role() {

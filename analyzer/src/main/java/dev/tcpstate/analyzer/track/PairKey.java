@@ -4,15 +4,16 @@ import dev.tcpstate.parsers.decode.TcpPacket;
 
 /**
  * A socket pair in canonical order (the smaller address/port first), so both directions find the same entry.
- * The tracker keeps one mutable instance as its lookup probe and copies it only when it inserts.
+ * Entries of a {@link PairTable} (connections, remembered incarnations) are socket pairs themselves; the tracker
+ * keeps one plain instance as its lookup probe, so a lookup allocates nothing.
  */
-final class PairKey {
+class PairKey {
     int ipVersion;
     long aHi, aLo, bHi, bLo;
     int aPort, bPort;
     /** For the probe only: the packet's source is side A. */
     boolean srcIsA;
-    private int hash;
+    int hash;
 
     void set(TcpPacket p) {
         ipVersion = p.ipVersion;
@@ -41,24 +42,16 @@ final class PairKey {
         return Integer.compare(port1, port2);
     }
 
-    PairKey copy() {
-        PairKey k = new PairKey();
-        k.ipVersion = ipVersion;
-        k.aHi = aHi; k.aLo = aLo; k.bHi = bHi; k.bLo = bLo;
-        k.aPort = aPort; k.bPort = bPort;
-        k.hash = hash;
-        return k;
+    /** Copies the pair (not {@link #srcIsA}) from {@code k}. */
+    final void setPair(PairKey k) {
+        ipVersion = k.ipVersion;
+        aHi = k.aHi; aLo = k.aLo; bHi = k.bHi; bLo = k.bLo;
+        aPort = k.aPort; bPort = k.bPort;
+        hash = k.hash;
     }
 
-    @Override
-    public int hashCode() {
-        return hash;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof PairKey)) return false;
-        PairKey k = (PairKey) o;
+    /** Same socket pair. */
+    final boolean samePair(PairKey k) {
         return hash == k.hash && aLo == k.aLo && bLo == k.bLo && aPort == k.aPort && bPort == k.bPort
                 && aHi == k.aHi && bHi == k.bHi && ipVersion == k.ipVersion;
     }

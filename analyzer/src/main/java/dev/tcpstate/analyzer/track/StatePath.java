@@ -42,11 +42,18 @@ public final class StatePath {
 
     void add(long packet, long timeNanos, TcpState from, TcpState to) {
         if (2 * size + 2 > data.length) {
-            data = Arrays.copyOf(data, Math.max(8, data.length * 2));
+            // Six steps (a whole active open and close) fit the first array.
+            data = Arrays.copyOf(data, Math.max(12, data.length * 2));
         }
         data[2 * size] = (packet << 8) | (from.ordinal() << 4) | to.ordinal();
         data[2 * size + 1] = timeNanos;
         size++;
+    }
+
+    /** Back to an empty path from CLOSED, keeping the array. */
+    void reset() {
+        initial = TcpState.CLOSED;
+        size = 0;
     }
 
     /** Drops the last step (a revised inference); returns its source state. */

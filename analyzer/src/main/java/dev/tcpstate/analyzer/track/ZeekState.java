@@ -19,21 +19,31 @@ final class ZeekState {
     private static final int H_SYN = 1, H_FIN = 2, H_RST = 4, H_DATA = 8, H_ACK = 16, H_INCONSISTENT = 32,
             H_MULTI = 64, H_CHECKSUM = 128;
 
-    byte orig = INACTIVE, resp = INACTIVE;
-    byte origPrev = INACTIVE, respPrev = INACTIVE;
+    byte orig, resp;
+    byte origPrev, respPrev;
 
     private int seen;
     private final StringBuilder history = new StringBuilder(8);
     private int origLastSyn, respLastSyn, origLastFin, respLastFin, origLastRst, respLastRst;
     // logarithmic counters for t, w, c: count and next threshold, per direction
     private int origRexmit, respRexmit, origZeroWin, respZeroWin, origBadSum, respBadSum;
-    private int origRexmitNext = 1, respRexmitNext = 1, origZeroWinNext = 1, respZeroWinNext = 1,
-            origBadSumNext = 1, respBadSumNext = 1;
+    private int origRexmitNext, respRexmitNext, origZeroWinNext, respZeroWinNext, origBadSumNext, respBadSumNext;
 
     ZeekState(boolean flipped) {
+        reset(flipped);
+    }
+
+    /** Back to the state of a new connection (the tracker recycles connections). */
+    void reset(boolean flipped) {
+        orig = resp = origPrev = respPrev = INACTIVE;
+        seen = 0;
+        history.setLength(0);
         if (flipped) {
             history.append('^');
         }
+        origLastSyn = respLastSyn = origLastFin = respLastFin = origLastRst = respLastRst = 0;
+        origRexmit = respRexmit = origZeroWin = respZeroWin = origBadSum = respBadSum = 0;
+        origRexmitNext = respRexmitNext = origZeroWinNext = respZeroWinNext = origBadSumNext = respBadSumNext = 1;
     }
 
     String history() {
