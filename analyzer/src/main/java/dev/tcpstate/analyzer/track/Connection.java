@@ -31,6 +31,8 @@ public final class Connection {
     /** Deadline of the queued timer entry that is current for this connection. */
     long queuedAtNanos = Endpoint.NO_TIMER;
     boolean removed;
+    /** Left the table because the table was full, not because it ended. */
+    boolean evicted;
 
     final ZeekState zeek;
 
@@ -81,6 +83,9 @@ public final class Connection {
 
     /** Picked up mid-stream: the originator's SYN was not seen. */
     public boolean isPartial() { return partial; }
+
+    /** Left the table before it ended, because the table held the most live connections allowed. */
+    public boolean wasEvicted() { return evicted; }
 
     /** A RST was sent or accepted on this connection. */
     public boolean wasReset() { return reset; }

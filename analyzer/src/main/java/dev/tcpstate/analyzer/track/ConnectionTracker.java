@@ -33,6 +33,8 @@ public final class ConnectionTracker {
     private final ArrayDeque<Retired> retiredOrder = new ArrayDeque<>();
     private long now = Long.MIN_VALUE;
     private long emitted;
+    private int maxLive = Integer.MAX_VALUE;
+    private long evicted;
 
     private record Timer(long atNanos, Connection c) {
     }
@@ -66,6 +68,23 @@ public final class ConnectionTracker {
     /** Connections emitted so far. */
     public long emittedConnections() {
         return emitted;
+    }
+
+    /**
+     * Caps the table at {@code max} live connections: when a new connection would exceed it, the least recently
+     * active connections (about 1% of the cap) leave the table at once, as they stand, marked
+     * {@link Connection#wasEvicted()}. Memory then stays bounded however many connections never end.
+     */
+    public void setMaxLiveConnections(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("the connection cap must be at least 1");
+        }
+        this.maxLive = max;
+    }
+
+    /** Connections that left the table early because of the cap. */
+    public long evictedConnections() {
+        return evicted;
     }
 
     /** The live connections, ordered by first packet (allocates; for reports and tests). */
@@ -290,7 +309,32 @@ public final class ConnectionTracker {
         retired.remove(c.key);
     }
 
+    /** Makes room under the cap: the least recently active connections leave, oldest first. */
+    private void evict() {
+        int n = Math.max(1, Math.min(table.size(), maxLive / 100));
+        PriorityQueue<Connection> newest = new PriorityQueue<>(n + 1,
+                Comparator.comparingLong((Connection c) -> c.lastTimeNanos).reversed());
+        for (Connection c : table.values()) {
+            if (newest.size() < n) {
+                newest.add(c);
+            } else if (c.lastTimeNanos < newest.peek().lastTimeNanos) {
+                newest.poll();
+                newest.add(c);
+            }
+        }
+        List<Connection> out = new ArrayList<>(newest);
+        out.sort(Comparator.comparingLong((Connection c) -> c.lastTimeNanos));
+        for (Connection c : out) {
+            c.evicted = true;
+            evicted++;
+            remove(c, now);
+        }
+    }
+
     private Connection create(TcpPacket p, int incarnation) {
+        if (table.size() >= maxLive) {
+            evict();
+        }
         boolean sourceIsOrig = sourceIsOriginator(p);
         boolean origIsA = sourceIsOrig == probe.srcIsA;
         PairKey key = probe.copy();
