@@ -18,6 +18,7 @@ import picocli.CommandLine.ScopeType;
         description = "Replays the TCP state machine of both endpoints of every connection in a packet capture.",
         subcommands = {InfoCommand.class, AnalyzeCommand.class, ConnectionsCommand.class, AnomaliesCommand.class,
                 TimelineCommand.class,
+                LiveCommand.class, InterfacesCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -30,7 +31,8 @@ import picocli.CommandLine.ScopeType;
         footer = {"  tcpstate info capture.pcap", "  tcpstate analyze capture.pcap", "  tcpstate connections capture.pcap",
                 "  tcpstate anomalies --min-severity warning capture.pcap",
                 "  tcpstate timeline capture.pcap --conn 10.0.0.1:40000-10.0.0.2:80",
-                "  tcpdump -i eth0 -w - -U | tcpstate connections -"})
+                "  tcpdump -i eth0 -w - -U | tcpstate connections -",
+                "  tcpstate live -i eth0 -f 'tcp port 443'"})
 public final class Main implements Runnable {
 
     @Option(names = "--stacktrace", scope = ScopeType.INHERIT,
