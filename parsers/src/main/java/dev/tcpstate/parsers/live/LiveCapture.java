@@ -170,7 +170,8 @@ public final class LiveCapture implements CaptureReader {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String detail = root.getMessage() == null ? root.toString() : root.getMessage().lines().findFirst().orElse("");
+        String detail = root.getMessage() == null ? root.toString()
+                : root.getMessage().lines().findFirst().orElse("").replaceAll("[:\\s]+$", "");
         return new LiveCaptureException(LiveCaptureException.Kind.LIBPCAP_MISSING,
                 "libpcap could not be loaded (" + detail + "): install it, e.g. 'apt-get install libpcap0.8'"
                         + " (Debian, Ubuntu) or 'dnf install libpcap' (Fedora, RHEL)", e);
