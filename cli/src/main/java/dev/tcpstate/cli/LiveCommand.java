@@ -134,7 +134,6 @@ final class LiveCommand implements Callable<Integer> {
 
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile boolean stopRequested;
-    private volatile LiveCapture capture;
     private volatile int exitCode = ExitCode.OK;
     /** When capturing started: monotonic (for --duration) and wall clock (for the summary). */
     private long openedMono;
@@ -162,7 +161,6 @@ final class LiveCommand implements Callable<Integer> {
             int code = e.kind() == LiveCaptureException.Kind.BAD_FILTER ? ExitCode.USAGE : ExitCode.CAPTURE_UNREADABLE;
             throw new CliException(code, e.getMessage(), e);
         }
-        capture = cap;
         openedMono = System.nanoTime();
         openedWall = wallNanos();
         Thread hook = new Thread(this::onSignal, "tcpstate-live-stop");
@@ -249,7 +247,7 @@ final class LiveCommand implements Callable<Integer> {
         boolean statusOn = status || stderrIsTerminal();
         long statusEvery = (long) (statusInterval * SEC);
         long started = openedMono;
-        long stopAt = durationSeconds == null ? Long.MAX_VALUE : started + (long) (durationSeconds * SEC);
+        long stopAt = started + (durationSeconds == null ? Long.MAX_VALUE / 2 : (long) (durationSeconds * SEC));
         long nextStatus = started + statusEvery;
         long nextFlush = started + SEC;
         long packets = 0, segments = 0, lastPacketNanos = Long.MIN_VALUE;
@@ -257,17 +255,25 @@ final class LiveCommand implements Callable<Integer> {
         int code = ExitCode.OK;
         long startWall = openedWall;
 
-        while (!stopRequested && (count == null || packets < count)) {
+        // Once told to stop (signal, --duration), the packets libpcap already holds are still taken, up to the
+        // moment of the stop, so what was on the wire before it is analysed and written.
+        boolean draining = false;
+        long drainUntil = Long.MAX_VALUE;
+        while (count == null || packets < count) {
             long mono = System.nanoTime();
-            if (mono - stopAt >= 0) {
-                break;
+            if (!draining && (stopRequested || mono - stopAt >= 0)) {
+                draining = true;
+                drainUntil = wallNanos();
             }
             boolean got;
             try {
-                got = cap.poll(record, Math.min(250, Math.max(1, (stopAt - mono) / 1_000_000L)));
+                got = cap.poll(record, draining ? 0 : Math.min(250, Math.max(1, (stopAt - mono) / 1_000_000L)));
             } catch (IOException e) {
                 err.println("tcpstate: " + e.getMessage());
                 code = ExitCode.CAPTURE_UNREADABLE;
+                break;
+            }
+            if (draining && (!got || record.timestampNanos > drainUntil)) {
                 break;
             }
             if (got) {
@@ -411,10 +417,6 @@ final class LiveCommand implements Callable<Integer> {
     /** Ctrl-C or SIGTERM: stop capturing, let the command finish its outputs, then end with its exit code. */
     private void onSignal() {
         stopRequested = true;
-        LiveCapture c = capture;
-        if (c != null) {
-            c.stop();
-        }
         try {
             if (done.await(30, TimeUnit.SECONDS)) {
                 // System.exit from the main thread would wait for this hook forever: end with the command's code.
