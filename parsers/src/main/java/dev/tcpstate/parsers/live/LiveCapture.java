@@ -26,6 +26,10 @@ import org.pcap4j.core.Pcaps;
 /**
  * Captures packets from a network interface through libpcap (pcap4j), as a {@link CaptureReader}.
  *
+ * <p>pcap4j opens and configures the handle; packets are read with {@link DirectRead} (one native call a packet, no
+ * objects), or with pcap4j's {@code getNextRawPacketEx} when that is not available or the system property
+ * {@code tcpstate.live.pcap4jRead} is true.
+ *
  * <p>The handle is opened in immediate mode and read without blocking: when nothing is waiting the reader sleeps a
  * few milliseconds and tries again, so {@link #poll(PacketRecord, long)} returns within its wait even on a silent
  * interface (libpcap's own read timeout does not fire on an idle interface with TPACKET_V3) and {@link #stop()} ends
@@ -64,6 +68,9 @@ public final class LiveCapture implements CaptureReader {
     }
 
     private final PcapHandle handle;
+    /** The fast read path, or null to use pcap4j's own call. */
+    private final DirectRead direct;
+    private final boolean nanos;
     private final String name;
     private final int linkType;
     private final int snaplen;
@@ -76,6 +83,8 @@ public final class LiveCapture implements CaptureReader {
 
     private LiveCapture(PcapHandle handle, String name, int linkType, int snaplen) {
         this.handle = handle;
+        this.direct = Boolean.getBoolean("tcpstate.live.pcap4jRead") ? null : DirectRead.of(handle);
+        this.nanos = handle.getTimestampPrecision() == PcapHandle.TimestampPrecision.NANO;
         this.name = name;
         this.linkType = linkType;
         this.snaplen = snaplen;
@@ -265,6 +274,39 @@ public final class LiveCapture implements CaptureReader {
     public boolean poll(PacketRecord record, long waitMillis) throws IOException {
         long deadline = System.nanoTime() + Math.max(0, waitMillis) * 1_000_000L;
         while (!stopped) {
+            if (direct != null) {
+                int rc = direct.next(data);
+                if (rc == DirectRead.PACKET) {
+                    long frac = nanos ? direct.fraction : direct.fraction * 1000L;
+                    fill(record, direct.seconds * 1_000_000_000L + frac, direct.capturedLength,
+                            direct.originalLength);
+                    return true;
+                }
+                if (rc == DirectRead.END) {
+                    stopped = true;
+                    return false;
+                }
+                if (rc == DirectRead.ERROR) {
+                    String m;
+                    try {
+                        m = handle.getError();
+                    } catch (NotOpenException e) {
+                        m = "handle closed";
+                    }
+                    throw new IOException(name + ": capture failed: " + m);
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    return false;
+                }
+                try {
+                    Thread.sleep(IDLE_SLEEP_MILLIS);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    stopped = true;
+                    return false;
+                }
+                continue;
+            }
             byte[] raw;
             try {
                 raw = handle.getNextRawPacketEx();
@@ -290,22 +332,27 @@ public final class LiveCapture implements CaptureReader {
             Integer orig = handle.getOriginalLength();
             int len = Math.min(raw.length, data.length);
             System.arraycopy(raw, 0, data, 0, len);
-            record.packetNumber = ++packets;
-            record.timestampNanos = Math.floorDiv(ts.getTime(), 1000L) * 1_000_000_000L + ts.getNanos();
-            record.linkType = linkType;
-            record.interfaceId = 0;
-            record.capturedLength = len;
-            record.originalLength = orig == null ? raw.length : orig;
-            record.fileOffset = offset;
-            offset += 16 + len;
-            if (record.buffer != buffer) {
-                record.buffer = buffer;
-                record.bufferGeneration++;
-            }
-            record.offset = 0;
+            fill(record, Math.floorDiv(ts.getTime(), 1000L) * 1_000_000_000L + ts.getNanos(), len,
+                    orig == null ? raw.length : orig);
             return true;
         }
         return false;
+    }
+
+    private void fill(PacketRecord record, long timestampNanos, int len, long originalLength) {
+        record.packetNumber = ++packets;
+        record.timestampNanos = timestampNanos;
+        record.linkType = linkType;
+        record.interfaceId = 0;
+        record.capturedLength = len;
+        record.originalLength = originalLength;
+        record.fileOffset = offset;
+        offset += 16 + len;
+        if (record.buffer != buffer) {
+            record.buffer = buffer;
+            record.bufferGeneration++;
+        }
+        record.offset = 0;
     }
 
     /** Blocks until a packet arrives (true) or {@link #stop()} is called (false). */
