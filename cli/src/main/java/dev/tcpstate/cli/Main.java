@@ -18,6 +18,7 @@ import picocli.CommandLine.ScopeType;
         description = "Replays the TCP state machine of both endpoints of every connection in a packet capture.",
         subcommands = {InfoCommand.class, AnalyzeCommand.class, ConnectionsCommand.class, AnomaliesCommand.class,
                 TimelineCommand.class, CheckCommand.class, ConfigCommand.class, CompletionCommand.class,
+                LiveCommand.class, InterfacesCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -33,7 +34,8 @@ import picocli.CommandLine.ScopeType;
                 "  tcpstate check --fail-on-severity warning --junit report.xml capture.pcap",
                 "  tcpstate analyze capture.pcap --connections conns.csv --anomalies anomalies.jsonl",
                 "  source <(tcpstate completion)",
-                "  tcpdump -i eth0 -w - -U | tcpstate connections -"})
+                "  tcpdump -i eth0 -w - -U | tcpstate connections -",
+                "  tcpstate live -i eth0 -f 'tcp port 443'"})
 public final class Main implements Runnable {
 
     @Option(names = "--stacktrace", scope = ScopeType.INHERIT,

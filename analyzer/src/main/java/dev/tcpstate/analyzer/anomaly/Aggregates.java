@@ -254,6 +254,14 @@ final class Aggregates {
         }
     }
 
+    /** Rolls every window forward to {@code t}, as a packet at {@code t} would roll its own key's windows. */
+    void advanceTime(long t) {
+        for (Listener l : listeners.values()) rollListener(l, t);
+        for (ScanPair s : pairs.values()) rollScan(s, t);
+        for (Victim v : victims.values()) rollVictim(v, t);
+        sweep(t);
+    }
+
     /** Evaluates every open window as of {@code t}: called before the end-of-capture per-connection checks. */
     void closeWindows(long t) {
         for (Listener l : listeners.values()) {

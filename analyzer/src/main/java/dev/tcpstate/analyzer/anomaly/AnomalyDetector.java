@@ -114,6 +114,17 @@ public final class AnomalyDetector implements ConnectionListener {
         return aggregates.untracked;
     }
 
+    /**
+     * Time has passed with no packet (live capture on a quiet interface): closes the SYN flood, scan and backscatter
+     * windows that ended by {@code nanos}, as a later packet would. Call after the tracker's
+     * {@code advanceTime(nanos)}.
+     */
+    public void advanceTime(long nanos) {
+        if (!finished) {
+            aggregates.advanceTime(nanos);
+        }
+    }
+
     /** Runs {@code tracker.finish(nanos)}, then {@link #finish(long)}. */
     public void finish(ConnectionTracker tracker, long nanos) {
         tracker.finish(nanos);
@@ -201,7 +212,9 @@ public final class AnomalyDetector implements ConnectionListener {
             if (c == reuseOld) {
                 m.endedByReuse = true;
             }
-            if (!c.bothFinal() && !m.endedByReuse) {
+            if (c.wasEvicted()) {
+                // Left early because the table was full: nothing more is known about it.
+            } else if (!c.bothFinal() && !m.endedByReuse) {
                 endedAtFinish.add(c); // only the end of the capture removes a connection that is not over
             } else {
                 handshakeAtEnd(c, m);

@@ -33,6 +33,8 @@ public final class Connection extends PairKey {
     boolean removed;
     /** A new SYN on the same socket pair ended this connection (the tracker does not recycle it then). */
     boolean endedByReuse;
+    /** Left the table because the table was full, not because it ended. */
+    boolean evicted;
 
     final ZeekState zeek;
 
@@ -96,6 +98,9 @@ public final class Connection extends PairKey {
 
     /** Picked up mid-stream: the originator's SYN was not seen. */
     public boolean isPartial() { return partial; }
+
+    /** Left the table before it ended, because the table held the most live connections allowed. */
+    public boolean wasEvicted() { return evicted; }
 
     /** A RST was sent or accepted on this connection. */
     public boolean wasReset() { return reset; }

@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 
 /**
  * The connection table: finds the connection of each segment, replays the state machine of both endpoints, runs
@@ -40,6 +41,8 @@ public final class ConnectionTracker {
     private long now = Long.MIN_VALUE;
     private long emitted;
     private int live;
+    private int maxLive = Integer.MAX_VALUE;
+    private long evicted;
 
     private static final class Retired extends PairKey {
         int incarnation;
@@ -76,6 +79,23 @@ public final class ConnectionTracker {
     /** Connections emitted so far. */
     public long emittedConnections() {
         return emitted;
+    }
+
+    /**
+     * Caps the table at {@code max} live connections: when a new connection would exceed it, the least recently
+     * active connections (about 1% of the cap) leave the table at once, as they stand, marked
+     * {@link Connection#wasEvicted()}. Memory then stays bounded however many connections never end.
+     */
+    public void setMaxLiveConnections(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("the connection cap must be at least 1");
+        }
+        this.maxLive = max;
+    }
+
+    /** Connections that left the table early because of the cap. */
+    public long evictedConnections() {
+        return evicted;
     }
 
     /** The live connections, ordered by first packet (allocates; for reports and tests). */
@@ -352,7 +372,34 @@ public final class ConnectionTracker {
         remove(c, p.timestampNanos); // the new connection's create() replaces the retired record
     }
 
+    /** Makes room under the cap: the least recently active connections leave, oldest first. */
+    private void evict() {
+        int n = Math.max(1, Math.min(live, maxLive / 100));
+        PriorityQueue<Connection> newest = new PriorityQueue<>(n + 1,
+                Comparator.comparingLong((Connection c) -> c.lastTimeNanos).reversed());
+        table.forEach(e -> {
+            if (e instanceof Connection c && !c.removed) {
+                if (newest.size() < n) {
+                    newest.add(c);
+                } else if (c.lastTimeNanos < newest.peek().lastTimeNanos) {
+                    newest.poll();
+                    newest.add(c);
+                }
+            }
+        });
+        List<Connection> out = new ArrayList<>(newest);
+        out.sort(Comparator.comparingLong((Connection c) -> c.lastTimeNanos));
+        for (Connection c : out) {
+            c.evicted = true;
+            evicted++;
+            remove(c, now);
+        }
+    }
+
     private Connection create(TcpPacket p, int incarnation) {
+        if (live >= maxLive) {
+            evict();
+        }
         boolean sourceIsOrig = sourceIsOriginator(p);
         boolean origIsA = sourceIsOrig == probe.srcIsA;
         Connection c = freeConnections.poll();

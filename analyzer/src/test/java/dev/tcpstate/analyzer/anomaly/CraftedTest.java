@@ -253,6 +253,23 @@ class CraftedTest {
         }
 
         @Test
+        void flood_endsOnTheClockWithoutAnotherPacket() {
+            Wire w = new Wire();
+            w.step = 2 * MS;
+            for (int i = 0; i < 200; i++) {
+                w.conv(ip(10, 9, i / 256, i % 256), 1024 + i, SERVER, 80, i * 1000, 0).client(S);
+            }
+            assertThat(w.out).isEmpty();
+            // Live capture on a quiet interface: only time passes.
+            long t = w.time + 120 * SEC;
+            w.tracker.advanceTime(t);
+            w.detector.advanceTime(t);
+            assertThat(summary(w)).containsExactly("syn_flood ERROR null #1");
+            w.finish();
+            assertThat(summary(w)).containsExactly("syn_flood ERROR null #1");
+        }
+
+        @Test
         void busyHealthyServer_noFlood() {
             Wire w = new Wire();
             w.step = MS;

@@ -47,6 +47,23 @@ class TrackerTest {
         }
 
         @Test
+        void cap_evictsLeastRecentlyActive_andCountsThem() {
+            Flow f = new Flow();
+            f.tracker.setMaxLiveConnections(10);
+            for (int i = 0; i < 25; i++) {
+                f.clientPort = 40000 + i;
+                f.client(S);
+            }
+            assertThat(f.tracker.liveConnections()).isLessThanOrEqualTo(10);
+            assertThat(f.tracker.evictedConnections()).isEqualTo(15);
+            assertThat(f.ended).hasSize(15).allMatch(Connection::wasEvicted);
+            assertThat(f.ended.get(0).origPort()).isEqualTo(40000);
+            f.tracker.finish(f.time);
+            assertThat(f.ended).hasSize(25);
+            assertThat(f.ended.subList(15, 25)).noneMatch(Connection::wasEvicted);
+        }
+
+        @Test
         void strayRstDuringLinger_countedNotApplied() {
             Flow f = new Flow().client(S).server(R | A).server(R | A);
             assertThat(f.resp().afterClose()).isEqualTo(1);
