@@ -109,10 +109,29 @@ abstract class AnomalyWriter implements AutoCloseable {
 
         /** The line {@link #write} prints, without its line end. */
         static String line(Anomaly a) {
+            // The same text as String.format("%s  %-7s  %-24s  %s  %-10s  %s  %s", ...), without a Formatter.
             String ep = endpoint(a.endpoint());
-            return String.format("%s  %-7s  %-24s  %s  %-10s  %s  %s", CaptureTime.format(a.timeNanos()),
-                    a.severity(), a.code(), pair(a), ep == null ? "-" : ep,
-                    a.packets().isEmpty() ? "packet -" : "packet " + a.packet(), a.message());
+            StringBuilder sb = new StringBuilder(160 + a.message().length());
+            sb.append(CaptureTime.format(a.timeNanos())).append("  ");
+            padded(sb, String.valueOf(a.severity()), 7).append("  ");
+            padded(sb, a.code(), 24).append("  ");
+            sb.append(pair(a)).append("  ");
+            padded(sb, ep == null ? "-" : ep, 10).append("  ");
+            if (a.packets().isEmpty()) {
+                sb.append("packet -");
+            } else {
+                sb.append("packet ").append(a.packet());
+            }
+            return sb.append("  ").append(a.message()).toString();
+        }
+
+        /** {@code %-Ns}: the text, then spaces up to {@code width} characters. */
+        private static StringBuilder padded(StringBuilder sb, String s, int width) {
+            sb.append(s);
+            for (int i = s.length(); i < width; i++) {
+                sb.append(' ');
+            }
+            return sb;
         }
 
         @Override

@@ -1,7 +1,5 @@
 package dev.tcpstate.cli;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.io.SerializedString;
 import dev.tcpstate.analyzer.track.Connection;
 import dev.tcpstate.analyzer.track.Endpoint;
 import dev.tcpstate.analyzer.track.StatePath;
@@ -141,148 +139,188 @@ abstract class ConnectionWriter implements AutoCloseable {
         }
     }
 
-    /** One JSON object per line. */
+    /**
+     * One JSON object per line, written straight into a char buffer that goes to the output in large blocks: the
+     * record has a fixed shape (numbers, booleans and short ASCII strings), so a general JSON generator's per-value
+     * bookkeeping is not needed. The text is the same as Jackson's compact output.
+     */
     private static final class Jsonl extends ConnectionWriter {
-        private static final SerializedString F_SCHEMA_VERSION = new SerializedString("schema_version"),
-                F_ORIG_ADDR = new SerializedString("orig_addr"), F_ORIG_PORT = new SerializedString("orig_port"),
-                F_RESP_ADDR = new SerializedString("resp_addr"), F_RESP_PORT = new SerializedString("resp_port"),
-                F_INCARNATION = new SerializedString("incarnation"),
-                F_ORIG_STATE = new SerializedString("orig_state"), F_RESP_STATE = new SerializedString("resp_state"),
-                F_ZEEK_CONN_STATE = new SerializedString("zeek_conn_state"),
-                F_ZEEK_HISTORY = new SerializedString("zeek_history"), F_PARTIAL = new SerializedString("partial"),
-                F_FIRST_PACKET = new SerializedString("first_packet"),
-                F_LAST_PACKET = new SerializedString("last_packet"),
-                F_FIRST_TIME = new SerializedString("first_time"), F_LAST_TIME = new SerializedString("last_time"),
-                F_ORIG_PACKETS = new SerializedString("orig_packets"),
-                F_RESP_PACKETS = new SerializedString("resp_packets"),
-                F_ORIG_BYTES = new SerializedString("orig_bytes"), F_RESP_BYTES = new SerializedString("resp_bytes");
+        private static final int FLUSH_AT = 1 << 15;
 
-        private final JsonGenerator g;
         private final PrintWriter out;
-        private final char[] scratch = new char[Math.max(CaptureTime.MAX_LENGTH, 16)];
+        private final char[] scratch = new char[CaptureTime.MAX_LENGTH];
+        private char[] buf = new char[FLUSH_AT + 1024];
+        private int n;
 
         Jsonl(PrintWriter out, boolean transitions) {
             super(transitions);
             this.out = out;
-            try {
-                g = Json.mapper().getFactory().createGenerator(out);
-                g.setRootValueSeparator(null);
-                g.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
 
         @Override
         void write(Connection c) {
-            try {
-                g.writeStartObject();
-                g.writeFieldName(F_SCHEMA_VERSION);
-                g.writeNumber(Json.SCHEMA_VERSION);
-                g.writeFieldName(F_ORIG_ADDR);
-                writeAddress(c.ipVersion(), c.origHi(), c.origLo());
-                g.writeFieldName(F_ORIG_PORT);
-                g.writeNumber(c.origPort());
-                g.writeFieldName(F_RESP_ADDR);
-                writeAddress(c.ipVersion(), c.respHi(), c.respLo());
-                g.writeFieldName(F_RESP_PORT);
-                g.writeNumber(c.respPort());
-                g.writeFieldName(F_INCARNATION);
-                g.writeNumber(c.incarnation());
-                g.writeFieldName(F_ORIG_STATE);
-                g.writeString(c.originator().state().name());
-                g.writeFieldName(F_RESP_STATE);
-                g.writeString(c.responder().state().name());
-                g.writeFieldName(F_ZEEK_CONN_STATE);
-                g.writeString(c.zeekConnState());
-                g.writeFieldName(F_ZEEK_HISTORY);
-                g.writeString(c.history());
-                g.writeFieldName(F_PARTIAL);
-                g.writeBoolean(c.isPartial());
-                g.writeFieldName(F_FIRST_PACKET);
-                g.writeNumber(c.firstPacket());
-                g.writeFieldName(F_LAST_PACKET);
-                g.writeNumber(c.lastPacket());
-                g.writeFieldName(F_FIRST_TIME);
-                writeTime(c.firstTimeNanos());
-                g.writeFieldName(F_LAST_TIME);
-                writeTime(c.lastTimeNanos());
-                g.writeFieldName(F_ORIG_PACKETS);
-                g.writeNumber(c.origPackets());
-                g.writeFieldName(F_RESP_PACKETS);
-                g.writeNumber(c.respPackets());
-                g.writeFieldName(F_ORIG_BYTES);
-                g.writeNumber(c.origBytes());
-                g.writeFieldName(F_RESP_BYTES);
-                g.writeNumber(c.respBytes());
-                if (transitions) {
-                    writePath("orig_path", c.originator());
-                    writePath("resp_path", c.responder());
-                }
-                g.writeEndObject();
-                g.writeRaw('\n');
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            raw("{\"schema_version\":");
+            number(Json.SCHEMA_VERSION);
+            raw(",\"orig_addr\":");
+            address(c.ipVersion(), c.origHi(), c.origLo());
+            raw(",\"orig_port\":");
+            number(c.origPort());
+            raw(",\"resp_addr\":");
+            address(c.ipVersion(), c.respHi(), c.respLo());
+            raw(",\"resp_port\":");
+            number(c.respPort());
+            raw(",\"incarnation\":");
+            number(c.incarnation());
+            raw(",\"orig_state\":");
+            string(c.originator().state().name());
+            raw(",\"resp_state\":");
+            string(c.responder().state().name());
+            raw(",\"zeek_conn_state\":");
+            string(c.zeekConnState());
+            raw(",\"zeek_history\":");
+            string(c.history());
+            raw(",\"partial\":");
+            raw(c.isPartial() ? "true" : "false");
+            raw(",\"first_packet\":");
+            number(c.firstPacket());
+            raw(",\"last_packet\":");
+            number(c.lastPacket());
+            raw(",\"first_time\":");
+            time(c.firstTimeNanos());
+            raw(",\"last_time\":");
+            time(c.lastTimeNanos());
+            raw(",\"orig_packets\":");
+            number(c.origPackets());
+            raw(",\"resp_packets\":");
+            number(c.respPackets());
+            raw(",\"orig_bytes\":");
+            number(c.origBytes());
+            raw(",\"resp_bytes\":");
+            number(c.respBytes());
+            if (transitions) {
+                path(",\"orig_path\":", c.originator());
+                path(",\"resp_path\":", c.responder());
+            }
+            raw("}\n");
+            if (n >= FLUSH_AT) {
+                out.write(buf, 0, n);
+                n = 0;
             }
         }
 
-        /** A time as a JSON string, formatted into the scratch buffer (no String per value). */
-        private void writeTime(long nanos) throws IOException {
-            int n = CaptureTime.format(nanos, scratch);
-            if (n < 0) {
-                g.writeString(CaptureTime.format(nanos));
+        private void path(String field, Endpoint e) {
+            StatePath p = e.path();
+            raw(field);
+            raw("[{\"state\":");
+            string(p.initial().name());
+            raw("}");
+            for (int i = 0; i < p.size(); i++) {
+                raw(",{\"state\":");
+                string(p.to(i).name());
+                raw(",\"packet\":");
+                number(p.packet(i));
+                raw(",\"time\":");
+                time(p.timeNanos(i));
+                raw("}");
+            }
+            raw("]");
+        }
+
+        private void room(int chars) {
+            if (n + chars > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, n + chars));
+            }
+        }
+
+        private void raw(String s) {
+            int len = s.length();
+            room(len);
+            s.getChars(0, len, buf, n);
+            n += len;
+        }
+
+        private void number(long v) {
+            if (v >= 0 && v < 10) {
+                room(1);
+                buf[n++] = (char) ('0' + v);
             } else {
-                g.writeString(scratch, 0, n);
+                raw(Long.toString(v));
             }
         }
 
-        /** An address as a JSON string; IPv4 is formatted into the scratch buffer. */
-        private void writeAddress(int ipVersion, long hi, long lo) throws IOException {
-            if (ipVersion != 4) {
-                g.writeString(Addresses.format(ipVersion, hi, lo));
+        /** A JSON string, escaped as Jackson escapes it (quote, backslash and control characters). */
+        private void string(String s) {
+            int len = s.length();
+            room(len * 6 + 2);
+            buf[n++] = '"';
+            for (int i = 0; i < len; i++) {
+                char ch = s.charAt(i);
+                if (ch >= 0x20 && ch != '"' && ch != '\\') {
+                    buf[n++] = ch;
+                    continue;
+                }
+                buf[n++] = '\\';
+                switch (ch) {
+                    case '"', '\\' -> buf[n++] = ch;
+                    case '\b' -> buf[n++] = 'b';
+                    case '\f' -> buf[n++] = 'f';
+                    case '\n' -> buf[n++] = 'n';
+                    case '\r' -> buf[n++] = 'r';
+                    case '\t' -> buf[n++] = 't';
+                    default -> {
+                        buf[n++] = 'u';
+                        buf[n++] = '0';
+                        buf[n++] = '0';
+                        buf[n++] = "0123456789ABCDEF".charAt(ch >> 4);
+                        buf[n++] = "0123456789ABCDEF".charAt(ch & 0xF);
+                    }
+                }
+            }
+            buf[n++] = '"';
+        }
+
+        private void time(long nanos) {
+            room(CaptureTime.MAX_LENGTH + 2);
+            buf[n++] = '"';
+            int len = CaptureTime.format(nanos, scratch);
+            if (len < 0) {
+                n--;
+                string(CaptureTime.format(nanos));
                 return;
             }
-            int n = 0;
+            System.arraycopy(scratch, 0, buf, n, len);
+            n += len;
+            buf[n++] = '"';
+        }
+
+        /** An address as a JSON string; IPv4 without an intermediate String. */
+        private void address(int ipVersion, long hi, long lo) {
+            if (ipVersion != 4) {
+                string(Addresses.format(ipVersion, hi, lo));
+                return;
+            }
+            room(17);
+            buf[n++] = '"';
             for (int shift = 24; shift >= 0; shift -= 8) {
                 int b = (int) (lo >>> shift) & 0xff;
                 if (b >= 100) {
-                    scratch[n++] = (char) ('0' + b / 100);
+                    buf[n++] = (char) ('0' + b / 100);
                 }
                 if (b >= 10) {
-                    scratch[n++] = (char) ('0' + b / 10 % 10);
+                    buf[n++] = (char) ('0' + b / 10 % 10);
                 }
-                scratch[n++] = (char) ('0' + b % 10);
+                buf[n++] = (char) ('0' + b % 10);
                 if (shift > 0) {
-                    scratch[n++] = '.';
+                    buf[n++] = '.';
                 }
             }
-            g.writeString(scratch, 0, n);
-        }
-
-        private void writePath(String field, Endpoint e) throws IOException {
-            StatePath p = e.path();
-            g.writeArrayFieldStart(field);
-            g.writeStartObject();
-            g.writeStringField("state", p.initial().name());
-            g.writeEndObject();
-            for (int i = 0; i < p.size(); i++) {
-                g.writeStartObject();
-                g.writeStringField("state", p.to(i).name());
-                g.writeNumberField("packet", p.packet(i));
-                g.writeFieldName("time");
-                writeTime(p.timeNanos(i));
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            buf[n++] = '"';
         }
 
         @Override
         public void close() {
-            try {
-                g.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            out.write(buf, 0, n);
+            n = 0;
             out.flush();
         }
     }

@@ -3,13 +3,12 @@ package dev.tcpstate.analyzer.track;
 import java.util.function.Consumer;
 
 /**
- * A hash table of socket pairs: open addressing with linear probing over an array of entries and a parallel array
- * of their hashes, so a lookup with a probe key allocates nothing and a miss rarely touches an entry. Deletion
- * shifts the following run back (no tombstones). At most one entry per socket pair. Not thread-safe.
+ * A hash table of socket pairs: open addressing with linear probing over an array of entries (each entry carries its
+ * hash), so a lookup with a probe key allocates nothing and a hit touches one slot and the entry it needs anyway.
+ * Deletion shifts the following run back (no tombstones). At most one entry per socket pair. Not thread-safe.
  */
 final class PairTable<E extends PairKey> {
     private PairKey[] slots;
-    private int[] hashes;
     private int shift;
     private int size;
 
@@ -23,7 +22,6 @@ final class PairTable<E extends PairKey> {
 
     private void allocate(int n) {
         slots = new PairKey[n];
-        hashes = new int[n];
         shift = 32 - Integer.numberOfTrailingZeros(n);
     }
 
@@ -43,7 +41,7 @@ final class PairTable<E extends PairKey> {
             if (e == null) {
                 return -1;
             }
-            if (hashes[i] == h && e.samePair(k)) {
+            if (e.samePair(k)) {
                 return i;
             }
         }
@@ -62,13 +60,12 @@ final class PairTable<E extends PairKey> {
         int h = e.hash;
         int i = home(h);
         for (PairKey x; (x = slots[i]) != null; i = (i + 1) & mask) {
-            if (hashes[i] == h && x.samePair(e)) {
+            if (x.samePair(e)) {
                 slots[i] = e;
                 return;
             }
         }
         slots[i] = e;
-        hashes[i] = h;
         if (++size * 2 > slots.length) {
             grow();
         }
@@ -114,12 +111,11 @@ final class PairTable<E extends PairKey> {
             if (e == null) {
                 break;
             }
-            int home = home(hashes[j]);
+            int home = home(e.hash);
             // Move e back into the hole unless its home lies cyclically in (i, j].
             boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
             if (!stays) {
                 slots[i] = e;
-                hashes[i] = hashes[j];
                 i = j;
             }
         }
@@ -129,7 +125,6 @@ final class PairTable<E extends PairKey> {
 
     private void grow() {
         PairKey[] old = slots;
-        int[] oldHashes = hashes;
         allocate(old.length * 2);
         int mask = slots.length - 1;
         for (int k = 0; k < old.length; k++) {
@@ -137,12 +132,11 @@ final class PairTable<E extends PairKey> {
             if (e == null) {
                 continue;
             }
-            int i = home(oldHashes[k]);
+            int i = home(e.hash);
             while (slots[i] != null) {
                 i = (i + 1) & mask;
             }
             slots[i] = e;
-            hashes[i] = oldHashes[k];
         }
     }
 }
