@@ -39,8 +39,41 @@ final class FilterOptions {
         }
     }
 
+    /** Whether any filter was given. */
+    boolean any() {
+        return hosts != null && !hosts.isEmpty() || ports != null && !ports.isEmpty() || conn != null
+                || between != null;
+    }
+
+    /** The --between window as two times, or null; a bad value is a usage error. */
+    CaptureTime[] window(CommandLine cmd) {
+        if (between == null) {
+            return null;
+        }
+        CaptureTime from = time(cmd, between.get(0));
+        CaptureTime to = time(cmd, between.get(1));
+        if (from.relative() == to.relative() && to.nanos() < from.nanos()) {
+            throw new CommandLine.ParameterException(cmd, "--between: " + between.get(1) + " comes before "
+                    + between.get(0));
+        }
+        return new CaptureTime[] {from, to};
+    }
+
     /** Applies the filters to an analysis; a bad value is a usage error. */
     Analysis apply(Analysis a, CommandLine cmd) {
+        Predicate<TcpPacket> test = segmentTest(cmd);
+        if (test != null) {
+            a.filter(test);
+        }
+        CaptureTime[] w = window(cmd);
+        if (w != null) {
+            a.window(w[0], w[1]);
+        }
+        return a;
+    }
+
+    /** The --host, --port and --conn filters as one test on segments, or null when none was given. */
+    Predicate<TcpPacket> segmentTest(CommandLine cmd) {
         List<Predicate<TcpPacket>> tests = new ArrayList<>();
         if (hosts != null && !hosts.isEmpty()) {
             List<Addresses.Address> addrs = new ArrayList<>();
@@ -81,26 +114,17 @@ final class FilterOptions {
         if (pair != null) {
             tests.add(pair::matches);
         }
-        if (!tests.isEmpty()) {
-            a.filter(p -> {
-                for (Predicate<TcpPacket> t : tests) {
-                    if (!t.test(p)) {
-                        return false;
-                    }
+        if (tests.isEmpty()) {
+            return null;
+        }
+        return p -> {
+            for (Predicate<TcpPacket> t : tests) {
+                if (!t.test(p)) {
+                    return false;
                 }
-                return true;
-            });
-        }
-        if (between != null) {
-            CaptureTime from = time(cmd, between.get(0));
-            CaptureTime to = time(cmd, between.get(1));
-            if (from.relative() == to.relative() && to.nanos() < from.nanos()) {
-                throw new CommandLine.ParameterException(cmd, "--between: " + between.get(1) + " comes before "
-                        + between.get(0));
             }
-            a.window(from, to);
-        }
-        return a;
+            return true;
+        };
     }
 
     boolean hasWindow() {

@@ -62,6 +62,9 @@ final class InfoCommand implements Callable<Integer> {
             description = "TCP checksums: verify (count bad ones) or ignore. Default: ${DEFAULT-VALUE}.")
     ChecksumPolicy checksums;
 
+    @picocli.CommandLine.Mixin
+    FilterOptions filters;
+
     @Spec
     CommandSpec spec;
 
@@ -90,12 +93,18 @@ final class InfoCommand implements Callable<Integer> {
         DecoderOptions options = DecoderOptions.defaults().withVerifyChecksums(checksums != ChecksumPolicy.IGNORE)
                 .withTcpOptions(false);
         SocketPairSet allPairs = captures.size() > 1 ? new SocketPairSet() : null;
+        java.util.function.Predicate<TcpPacket> keep = filters.segmentTest(spec.commandLine());
+        CaptureTime[] window = filters.window(spec.commandLine());
         List<Facts> all = new ArrayList<>();
         for (String name : captures) {
             Facts f = new Facts();
             f.name = name;
             all.add(f);
-            scanCapture(name, f, options, allPairs, set, err);
+            if (filters.any()) {
+                scanFiltered(name, f, options, allPairs, set, err, keep, window);
+            } else {
+                scanCapture(name, f, options, allPairs, set, err);
+            }
             set.endCapture(name);
         }
         if (fmt == Format.JSON) {
@@ -209,6 +218,81 @@ final class InfoCommand implements Callable<Integer> {
         f.socketPairs = parts.get(0).pairs.size();
         if (allPairs != null) {
             allPairs.addAll(parts.get(0).pairs);
+        }
+    }
+
+    /**
+     * Reads one capture through the filters, in one pass: only the packets they keep are described. --between keeps
+     * the packets of the window (relative times count from the capture's first packet); --host, --port and --conn
+     * keep the TCP segments of matching socket pairs and no other packet.
+     */
+    private static void scanFiltered(String name, Facts f, DecoderOptions options, SocketPairSet allPairs,
+                                     CaptureSet set, PrintWriter err, java.util.function.Predicate<TcpPacket> keep,
+                                     CaptureTime[] window) {
+        var printer = set.printer();
+        Part part = new Part();
+        try (CaptureReader reader = set.open(name, printer)) {
+            if (reader == null) {
+                f.readWhole = false;
+                return;
+            }
+            f.opened = true;
+            PacketDecoder decoder = new PacketDecoder(options);
+            decoder.setProblemListener((record, reason, message) ->
+                    printer.accept(new CaptureProblem(name, record.fileOffset, record.packetNumber, false, message)));
+            DecodeStats kept = new DecodeStats();
+            PacketRecord r = new PacketRecord();
+            TcpPacket tcp = new TcpPacket();
+            long from = Long.MIN_VALUE;
+            long to = Long.MAX_VALUE;
+            boolean first = true;
+            try {
+                while (reader.next(r)) {
+                    long t = r.timestampNanos;
+                    if (first) {
+                        first = false;
+                        if (window != null) {
+                            from = window[0].resolve(t);
+                            to = window[1].resolve(t);
+                        }
+                    }
+                    DecodeResult result = decoder.decode(r, tcp);
+                    if (t < from || t > to || keep != null && (result != DecodeResult.TCP || !keep.test(tcp))) {
+                        continue;
+                    }
+                    part.packets++;
+                    part.first = Math.min(part.first, t);
+                    part.last = Math.max(part.last, t);
+                    part.capturedBytes += r.capturedLength;
+                    part.wireBytes += r.originalLength;
+                    kept.countKept(r.linkType, result, decoder.lastIpVersion(), result == DecodeResult.TCP ? tcp : null,
+                            decoder.lastProblem());
+                    if (result == DecodeResult.TCP) {
+                        part.pairs.add(tcp);
+                    }
+                }
+            } finally {
+                f.format = reader.formatDescription();
+                f.interfaces = List.copyOf(reader.interfaces());
+                if (reader.damaged()) {
+                    f.readWhole = false;
+                    set.markDamaged();
+                }
+            }
+            f.packets = part.packets;
+            f.first = part.first;
+            f.last = part.last;
+            f.capturedBytes = part.capturedBytes;
+            f.wireBytes = part.wireBytes;
+            f.stats = kept;
+            f.socketPairs = part.pairs.size();
+            if (allPairs != null) {
+                allPairs.addAll(part.pairs);
+            }
+        } catch (IOException e) {
+            f.readWhole = false;
+            set.markDamaged();
+            err.println("tcpstate: " + name + ": read error: " + e.getMessage());
         }
     }
 

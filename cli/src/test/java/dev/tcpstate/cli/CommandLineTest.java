@@ -38,6 +38,27 @@ class CommandLineTest {
     }
 
     @Test
+    void infoDescribesOnlyWhatTheFiltersKeep() throws IOException {
+        JsonNode one = JSON.readTree(Cli.run("info", "--format", "json", "--conn", "10.77.0.2:8080-10.77.0.1:40021",
+                sample("accept-queue-overflow.pcap")).out());
+        assertThat(one.get("packets").asLong()).isEqualTo(3);
+        assertThat(one.get("tcp_segments").asLong()).isEqualTo(3);
+        assertThat(one.get("socket_pairs").asLong()).isEqualTo(1);
+        JsonNode none = JSON.readTree(Cli.run("info", "--format", "json", "--port", "9999",
+                sample("accept-queue-overflow.pcap")).out());
+        assertThat(none.get("packets").asLong()).isZero();
+        assertThat(none.get("socket_pairs").asLong()).isZero();
+        JsonNode early = JSON.readTree(Cli.run("info", "--format", "json", "--between", "0", "0.0001",
+                sample("client-first-close.pcap")).out());
+        assertThat(early.get("packets").asLong()).isEqualTo(3);
+        assertThat(early.get("first_packet_time").asText()).isEqualTo("2026-11-22T15:07:06.033147Z");
+        JsonNode host = JSON.readTree(Cli.run("info", "--format", "json", "--host", "fd77::2",
+                sample("ipv6.pcap")).out());
+        assertThat(host.get("packets").asLong()).isEqualTo(11);
+        assertThat(host.get("ipv6_packets").asLong()).isEqualTo(11);
+    }
+
+    @Test
     void infoOnSeveralCapturesAddsTotals() throws IOException {
         Cli r = Cli.run("info", "--format", "json", sample("client-first-close.pcap"), sample("ipv6.pcap"),
                 sample("refused-connection.pcap"));

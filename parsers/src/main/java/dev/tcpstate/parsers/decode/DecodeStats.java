@@ -65,6 +65,30 @@ public final class DecodeStats {
         fragmentsDropped[reason.ordinal()] += n;
     }
 
+    /**
+     * Counts one packet a caller keeps after decoding it (a summary of a filtered view of a capture): its link type,
+     * what the decoder found, the IP version, and for a TCP segment its checksum and truncation.
+     *
+     * @param ipVersion 4, 6, or 0 when the packet was not IP ({@link PacketDecoder#lastIpVersion()})
+     * @param tcp       the segment when {@code result} is {@link DecodeResult#TCP}, else null
+     * @param reason    the reason when {@code result} is {@link DecodeResult#MALFORMED}, else null
+     */
+    public void countKept(int linkType, DecodeResult result, int ipVersion, TcpPacket tcp, MalformedReason reason) {
+        countPacket(linkType);
+        countResult(result);
+        if (ipVersion == 4) ipv4++;
+        else if (ipVersion == 6) ipv6++;
+        if (result == DecodeResult.UNSUPPORTED_LINK) unsupportedLinkTypes.add(linkType);
+        if (result == DecodeResult.MALFORMED && reason != null) countMalformed(reason);
+        if (tcp != null) {
+            if (tcp.checksumStatus == TcpPacket.CHECKSUM_GOOD) goodChecksums++;
+            else if (tcp.checksumStatus == TcpPacket.CHECKSUM_BAD) badChecksums++;
+            else unverifiedChecksums++;
+            if (tcp.capturedPayloadLength < tcp.payloadLength) truncatedSegments++;
+            if (tcp.optionsTruncated) truncatedOptions++;
+        }
+    }
+
     /** Adds another decoder's counts to these (for captures decoded in parts). */
     public void add(DecodeStats o) {
         packets += o.packets;

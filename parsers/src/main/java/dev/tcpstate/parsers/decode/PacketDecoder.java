@@ -87,6 +87,11 @@ public final class PacketDecoder {
         reassembly.bind(ByteBuffer.wrap(reassembled));
     }
 
+    /** IP version of the last record decoded: 4, 6, or 0 when it carried no IP header the decoder reached. */
+    public int lastIpVersion() {
+        return ipVersion;
+    }
+
     public DecoderOptions options() {
         return options;
     }
@@ -136,6 +141,7 @@ public final class PacketDecoder {
         record = rec;
         out = segment;
         problem = null;
+        ipVersion = 0;
         stats.countPacket(rec.linkType);
         reassembler.expire(rec.timestampNanos);
         DecodeResult result = decodeLink(rec);
