@@ -1,5 +1,6 @@
 package dev.tcpstate.cli;
 
+import dev.tcpstate.parsers.capture.Captures;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ final class Progress implements AutoCloseable {
         long total = 0;
         for (String n : names) {
             Path p = Path.of(n);
-            if (Captures.STDIN_NAME.equals(n) || !Files.isRegularFile(p)) {
+            if (Captures.STDIN.equals(n) || !Files.isRegularFile(p)) {
                 total = -1;
                 break;
             }
@@ -78,10 +79,5 @@ final class Progress implements AutoCloseable {
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return false;
         }
-    }
-
-    /** Names the progress bar must treat as streams of unknown length. */
-    private static final class Captures {
-        static final String STDIN_NAME = dev.tcpstate.parsers.capture.Captures.STDIN;
     }
 }
