@@ -686,6 +686,9 @@ public final class PacketDecoder {
         }
     }
 
+    private static final java.lang.invoke.VarHandle BE_LONG =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     /** One's complement sum of the pseudo-header and the segment, folded to 16 bits. 0xffff means correct. */
     private int checksum(ByteBuffer b, int start, int length) {
         long sum;
@@ -695,18 +698,18 @@ public final class PacketDecoder {
             sum = fold64(srcHi) + fold64(srcLo) + fold64(dstHi) + fold64(dstLo);
         }
         sum += PROTO_TCP + length;
-        b.order(ByteOrder.BIG_ENDIAN);
-        int i = start;
-        int end = start + length;
-        // Two 32-bit halves per 8 bytes: at most 2^33 per step and 8192 steps, so the long cannot overflow and the
-        // carries are folded once at the end.
+        // Read the backing array directly (the buffers are heap buffers): two 32-bit halves per 8 bytes, at most
+        // 2^33 per step and 8192 steps, so the long cannot overflow and the carries are folded once at the end.
+        byte[] a = b.array();
+        int i = b.arrayOffset() + start;
+        int end = i + length;
         for (; end - i >= 8; i += 8) {
-            long v = b.getLong(i);
+            long v = (long) BE_LONG.get(a, i);
             sum += (v >>> 32) + (v & 0xffffffffL);
         }
         sum = (sum >>> 32) + (sum & 0xffffffffL);
-        for (; end - i >= 2; i += 2) sum += b.getShort(i) & 0xffff;
-        if (i < end) sum += (b.get(i) & 0xff) << 8;
+        for (; end - i >= 2; i += 2) sum += ((a[i] & 0xff) << 8) | (a[i + 1] & 0xff);
+        if (i < end) sum += (a[i] & 0xff) << 8;
         while ((sum >>> 16) != 0) sum = (sum & 0xffff) + (sum >>> 16);
         return (int) sum;
     }
