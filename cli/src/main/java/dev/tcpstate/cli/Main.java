@@ -6,6 +6,9 @@ import java.io.OutputStreamWriter;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.BufferedWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,10 +19,6 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Replays the TCP state machine of both endpoints of every connection in a packet capture.",
-        subcommands = {InfoCommand.class, AnalyzeCommand.class, ConnectionsCommand.class, AnomaliesCommand.class,
-                TimelineCommand.class, CheckCommand.class, ConfigCommand.class, CompletionCommand.class,
-                LiveCommand.class, InterfacesCommand.class,
-                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:analysis done",
@@ -37,6 +36,20 @@ import picocli.CommandLine.ScopeType;
                 "  tcpdump -i eth0 -w - -U | tcpstate connections -",
                 "  tcpstate live -i eth0 -f 'tcp port 443'"})
 public final class Main implements Runnable {
+    /**
+     * The subcommands, in the order help lists them. They are added when the command line is built, not declared on
+     * the annotation: a run that names its subcommand first builds only that one's model (picocli reflects over every
+     * declared subcommand's options up front, a tenth of a second of start-up for all of them).
+     */
+    private static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        for (Class<?> c : List.of(InfoCommand.class, AnalyzeCommand.class, ConnectionsCommand.class,
+                AnomaliesCommand.class, TimelineCommand.class, CheckCommand.class, ConfigCommand.class,
+                CompletionCommand.class, LiveCommand.class, InterfacesCommand.class, CommandLine.HelpCommand.class)) {
+            COMMANDS.put(c.getAnnotation(Command.class).name(), c);
+        }
+    }
 
     @Option(names = "--stacktrace", scope = ScopeType.INHERIT,
             description = "Print the stack trace of an error, not only its one-line message.")
@@ -69,6 +82,13 @@ public final class Main implements Runnable {
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         Main main = new Main();
         CommandLine cmd = new CommandLine(main);
+        Class<?> only = COMMANDS.get(firstWord(args));
+        if (only != null && only != CompletionCommand.class && only != CommandLine.HelpCommand.class) {
+            cmd.addSubcommand(only);
+        } else {
+            // help, completion and errors (e.g. "did you mean") need every subcommand
+            COMMANDS.values().forEach(cmd::addSubcommand);
+        }
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setOut(out);
         cmd.setErr(err);
@@ -102,5 +122,15 @@ public final class Main implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** The first argument that is not an option (the global options take no value), or null. */
+    private static String firstWord(String[] args) {
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                return a;
+            }
+        }
+        return null;
     }
 }
