@@ -198,9 +198,6 @@ final class InfoCommand implements Callable<Integer> {
             } else {
                 stats.add(part.stats);
             }
-            if (k > 0) {
-                parts.get(0).pairs.addAll(part.pairs);
-            }
             if (part.damaged || part.error != null) {
                 f.readWhole = false;
                 set.markDamaged();
@@ -215,9 +212,19 @@ final class InfoCommand implements Callable<Integer> {
             }
         }
         f.stats = stats;
-        f.socketPairs = parts.get(0).pairs.size();
+        SocketPairSet first = parts.get(0).pairs;
+        if (readers.size() == 2) {
+            f.socketPairs = SocketPairSet.unionSize(first, parts.get(1).pairs);
+        } else {
+            for (int k = 1; k < readers.size(); k++) {
+                first.addAll(parts.get(k).pairs);
+            }
+            f.socketPairs = first.size();
+        }
         if (allPairs != null) {
-            allPairs.addAll(parts.get(0).pairs);
+            for (int k = 0; k < readers.size(); k++) {
+                allPairs.addAll(parts.get(k).pairs);
+            }
         }
     }
 

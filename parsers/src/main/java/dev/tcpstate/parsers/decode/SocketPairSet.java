@@ -52,6 +52,14 @@ public final class SocketPairSet {
         v6.addAll(other.v6);
     }
 
+    /**
+     * The size of the union of two sets, without building it: |a| plus the pairs of {@code b} missing from
+     * {@code a}. Neither set changes; the lookups are spread over the common fork-join pool.
+     */
+    public static long unionSize(SocketPairSet a, SocketPairSet b) {
+        return a.size() + b.v4.countMissingFrom(a.v4) + b.v6.countMissingFrom(a.v6);
+    }
+
     private static int compare(long aHi, long aLo, int aPort, long bHi, long bLo, int bPort) {
         int c = Long.compareUnsigned(aHi, bHi);
         if (c == 0) {
@@ -135,6 +143,36 @@ public final class SocketPairSet {
             if (other.zeroKey) {
                 add(new long[width]);
             }
+        }
+
+        /** Keys of this table not in {@code other} (read only; both tables may be read by several threads). */
+        long countMissingFrom(Table other) {
+            int chunks = 64;
+            int capacity = mask + 1;
+            int step = Math.max(1, capacity / chunks);
+            long missing = java.util.stream.IntStream.range(0, (capacity + step - 1) / step).parallel().mapToLong(c -> {
+                long[] k = new long[width];
+                long n = 0;
+                for (int i = c * step, end = Math.min(capacity, i + step); i < end; i++) {
+                    if (!emptyAt(slots, i)) {
+                        System.arraycopy(slots, i * width, k, 0, width);
+                        n += other.contains(k) ? 0 : 1;
+                    }
+                }
+                return n;
+            }).sum();
+            return missing + (zeroKey && !other.zeroKey ? 1 : 0);
+        }
+
+        private boolean contains(long[] key) {
+            int i = hash(key) & mask;
+            while (!emptyAt(slots, i)) {
+                if (equalsIn(slots, i, key)) {
+                    return true;
+                }
+                i = (i + 1) & mask;
+            }
+            return false;
         }
 
         private boolean emptyAt(long[] array, int i) {

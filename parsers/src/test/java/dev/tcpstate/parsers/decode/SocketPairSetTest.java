@@ -60,4 +60,34 @@ class SocketPairSetTest {
         assertThat(set.add(back)).isFalse();
         assertThat(set.size()).isEqualTo(200_000);
     }
+
+    @Test
+    void unionSizeCountsSharedPairsOnce() {
+        SocketPairSet a = new SocketPairSet();
+        SocketPairSet b = new SocketPairSet();
+        for (int i = 0; i < 50_000; i++) {
+            a.add(v4(0x0a000000 + i, 40000, 0x0a0000ff, 80));
+        }
+        // b: 20,000 pairs shared with a (seen in the other direction), 30,000 of its own
+        for (int i = 30_000; i < 80_000; i++) {
+            b.add(v4(0x0a0000ff, 80, 0x0a000000 + i, 40000));
+        }
+        // the all-zero key (0.0.0.0:0 both sides) in b only, and an IPv6 pair in both
+        b.add(v4(0, 0, 0, 0));
+        TcpPacket v6 = new TcpPacket();
+        v6.ipVersion = 6;
+        v6.srcHi = 0x2001_0db8_0000_0000L;
+        v6.srcLo = 1;
+        v6.dstHi = 0x2001_0db8_0000_0000L;
+        v6.dstLo = 2;
+        v6.srcPort = 50000;
+        v6.dstPort = 443;
+        a.add(v6);
+        b.add(v6);
+
+        assertThat(SocketPairSet.unionSize(a, b)).isEqualTo(80_000 + 1 + 1);
+        assertThat(SocketPairSet.unionSize(b, a)).isEqualTo(80_000 + 1 + 1);
+        assertThat(a.size()).isEqualTo(50_001);
+        assertThat(b.size()).isEqualTo(50_002);
+    }
 }
