@@ -240,12 +240,20 @@ abstract class ConnectionWriter implements AutoCloseable {
         }
 
         private void number(long v) {
-            if (v >= 0 && v < 10) {
-                room(1);
-                buf[n++] = (char) ('0' + v);
-            } else {
+            if (v < 0) {
                 raw(Long.toString(v));
+                return;
             }
+            int digits = 1;
+            for (long x = v; x >= 10; x /= 10) {
+                digits++;
+            }
+            room(digits);
+            for (int i = n + digits - 1; i >= n; i--) {
+                buf[i] = (char) ('0' + v % 10);
+                v /= 10;
+            }
+            n += digits;
         }
 
         /** A JSON string, escaped as Jackson escapes it (quote, backslash and control characters). */

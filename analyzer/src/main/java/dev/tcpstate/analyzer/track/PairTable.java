@@ -3,14 +3,28 @@ package dev.tcpstate.analyzer.track;
 import java.util.function.Consumer;
 
 /**
- * A hash table of socket pairs: open addressing with linear probing over an array of entries (each entry carries its
- * hash), so a lookup with a probe key allocates nothing and a hit touches one slot and the entry it needs anyway.
- * Deletion shifts the following run back (no tombstones). At most one entry per socket pair. Not thread-safe.
+ * A hash table of socket pairs: open addressing with linear probing over an array of entries and a parallel array of
+ * their hashes, so a lookup with a probe key allocates nothing and reads only the hashes of the slots it passes: it
+ * touches no entry but the one whose hash matches (the entry the caller needs anyway). With hundreds of thousands of
+ * connections in the table the entries are out of cache, and a probe that read each entry it passed would miss on
+ * every one. In front of it sits a small direct-mapped cache of entries found or added lately, which always
+ * agrees with the table (an entry leaving the table leaves the cache): most segments belong to one of the few thousand
+ * connections active at the moment, and the cache finds those without touching the large arrays. Deletion shifts the
+ * following run back (no tombstones). At most one entry per socket pair. Not thread-safe.
  */
 final class PairTable<E extends PairKey> {
     private PairKey[] slots;
+    /** The hash of the entry in the same slot (meaningful only where the slot holds an entry). */
+    private int[] hashes;
     private int shift;
     private int size;
+    /** Recently found or added entries, each still in the table, at {@link #recentIndex} of its hash. */
+    private final PairKey[] recent = new PairKey[RECENT];
+    private static final int RECENT = 1 << 14;
+
+    private static int recentIndex(int hash) {
+        return (hash ^ (hash >>> 14)) & (RECENT - 1);
+    }
 
     PairTable(int initialCapacity) {
         int n = 16;
@@ -22,6 +36,7 @@ final class PairTable<E extends PairKey> {
 
     private void allocate(int n) {
         slots = new PairKey[n];
+        hashes = new int[n];
         shift = 32 - Integer.numberOfTrailingZeros(n);
     }
 
@@ -41,7 +56,7 @@ final class PairTable<E extends PairKey> {
             if (e == null) {
                 return -1;
             }
-            if (e.samePair(k)) {
+            if (hashes[i] == h && e.samePair(k)) {
                 return i;
             }
         }
@@ -50,8 +65,18 @@ final class PairTable<E extends PairKey> {
     /** The entry for {@code k}'s socket pair, or null. */
     @SuppressWarnings("unchecked")
     E get(PairKey k) {
+        int r = recentIndex(k.hash);
+        PairKey e = recent[r];
+        if (e != null && e.samePair(k)) {
+            return (E) e;
+        }
         int i = indexOf(k);
-        return i < 0 ? null : (E) slots[i];
+        if (i < 0) {
+            return null;
+        }
+        e = slots[i];
+        recent[r] = e;
+        return (E) e;
     }
 
     /** Adds {@code e}, replacing the entry of the same socket pair if there is one. */
@@ -60,12 +85,15 @@ final class PairTable<E extends PairKey> {
         int h = e.hash;
         int i = home(h);
         for (PairKey x; (x = slots[i]) != null; i = (i + 1) & mask) {
-            if (x.samePair(e)) {
+            if (hashes[i] == h && x.samePair(e)) {
                 slots[i] = e;
+                recent[recentIndex(h)] = e;
                 return;
             }
         }
         slots[i] = e;
+        hashes[i] = h;
+        recent[recentIndex(h)] = e;
         if (++size * 2 > slots.length) {
             grow();
         }
@@ -85,12 +113,17 @@ final class PairTable<E extends PairKey> {
 
     /** Removes {@code e} itself if it is the entry of its socket pair. */
     boolean removeExact(E e) {
-        int i = indexOf(e);
-        if (i < 0 || slots[i] != e) {
-            return false;
+        int mask = slots.length - 1;
+        for (int i = home(e.hash); ; i = (i + 1) & mask) {
+            PairKey x = slots[i];
+            if (x == null) {
+                return false;
+            }
+            if (x == e) {
+                removeAt(i);
+                return true;
+            }
         }
-        removeAt(i);
-        return true;
     }
 
     @SuppressWarnings("unchecked")
@@ -103,6 +136,10 @@ final class PairTable<E extends PairKey> {
     }
 
     private void removeAt(int i) {
+        int r = recentIndex(hashes[i]);
+        if (recent[r] == slots[i]) {
+            recent[r] = null;
+        }
         int mask = slots.length - 1;
         int j = i;
         while (true) {
@@ -111,11 +148,12 @@ final class PairTable<E extends PairKey> {
             if (e == null) {
                 break;
             }
-            int home = home(e.hash);
+            int home = home(hashes[j]);
             // Move e back into the hole unless its home lies cyclically in (i, j].
             boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
             if (!stays) {
                 slots[i] = e;
+                hashes[i] = hashes[j];
                 i = j;
             }
         }
@@ -125,6 +163,7 @@ final class PairTable<E extends PairKey> {
 
     private void grow() {
         PairKey[] old = slots;
+        int[] oldHashes = hashes;
         allocate(old.length * 2);
         int mask = slots.length - 1;
         for (int k = 0; k < old.length; k++) {
@@ -132,11 +171,13 @@ final class PairTable<E extends PairKey> {
             if (e == null) {
                 continue;
             }
-            int i = home(e.hash);
+            int h = oldHashes[k];
+            int i = home(h);
             while (slots[i] != null) {
                 i = (i + 1) & mask;
             }
             slots[i] = e;
+            hashes[i] = h;
         }
     }
 }

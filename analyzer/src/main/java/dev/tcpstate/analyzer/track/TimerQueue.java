@@ -3,16 +3,35 @@ package dev.tcpstate.analyzer.track;
 import java.util.Arrays;
 
 /**
- * The tracker's timer entries: a binary min-heap on the deadline over two parallel arrays, so scheduling allocates
- * nothing. Sifting follows {@link java.util.PriorityQueue} step for step, so entries with equal deadlines come out
- * in the same order as they would from a {@code PriorityQueue} ordered by deadline. Not thread-safe.
+ * The tracker's timer entries, taken out in order of deadline and, among equal deadlines, in the order they were
+ * added. Scheduling allocates nothing.
+ *
+ * <p>Almost every deadline is the time of the packet or timer that set it plus one of a few fixed durations (2*MSL,
+ * the FIN-WAIT-2 timeout, the linger time), and capture time only moves forward, so the entries of one duration
+ * arrive already sorted. Each entry therefore goes to the first of a few FIFO runs whose last deadline is not later
+ * than its own: a run stays sorted, adding and taking are sequential array accesses, and the head is the smallest
+ * of the run heads. An entry that fits no run (a packet with an earlier timestamp than the one before it) goes to a
+ * binary heap, compared the same way. With hundreds of thousands of entries queued a heap alone would take a cache
+ * miss per level on every operation. Not thread-safe.
  */
 final class TimerQueue {
-    private long[] at = new long[1024];
-    private Connection[] conn = new Connection[1024];
-    /** The connection's generation when the entry was queued (a recycled connection ignores older entries). */
-    private int[] gen = new int[1024];
+    private static final int RUNS = 4;
+    private static final int NONE = -2;
+    private static final int HEAP = -1;
+
+    private final Run[] runs = new Run[RUNS];
+    private final Heap heap = new Heap();
+    /** Insertion counter: the tie-break among equal deadlines. */
+    private long sequence;
+    /** Where the head is: a run index, {@link #HEAP}, or {@link #NONE} when it must be looked up again. */
+    private int head = NONE;
     private int size;
+
+    TimerQueue() {
+        for (int i = 0; i < RUNS; i++) {
+            runs[i] = new Run();
+        }
+    }
 
     boolean isEmpty() {
         return size == 0;
@@ -20,77 +39,215 @@ final class TimerQueue {
 
     /** Deadline of the head; valid when not empty. */
     long peekAt() {
-        return at[0];
+        int h = head();
+        return h == HEAP ? heap.at[0] : runs[h].at[runs[h].first];
     }
 
     Connection peekConnection() {
-        return conn[0];
+        int h = head();
+        return h == HEAP ? heap.conn[0] : runs[h].conn[runs[h].first];
     }
 
+    /** The connection's generation when the head was queued (a recycled connection ignores older entries). */
     int peekGeneration() {
-        return gen[0];
+        int h = head();
+        return h == HEAP ? heap.gen[0] : runs[h].gen[runs[h].first];
     }
 
     void add(long deadline, Connection c) {
-        int k = size;
-        if (k == at.length) {
-            at = Arrays.copyOf(at, k * 2);
-            conn = Arrays.copyOf(conn, k * 2);
-            gen = Arrays.copyOf(gen, k * 2);
-        }
-        int g = c.generation;
-        size = k + 1;
-        // siftUp
-        while (k > 0) {
-            int parent = (k - 1) >>> 1;
-            long p = at[parent];
-            if (deadline >= p) {
-                break;
+        long seq = sequence++;
+        size++;
+        head = NONE;
+        for (Run r : runs) {
+            if (r.count == 0 || r.lastAt() <= deadline) {
+                r.add(deadline, seq, c);
+                return;
             }
-            at[k] = p;
-            conn[k] = conn[parent];
-            gen[k] = gen[parent];
-            k = parent;
         }
-        at[k] = deadline;
-        conn[k] = c;
-        gen[k] = g;
+        heap.add(deadline, seq, c);
     }
 
     /** Removes the head. */
     void poll() {
-        int n = --size;
-        long x = at[n];
-        Connection xc = conn[n];
-        int xg = gen[n];
-        conn[n] = null;
-        if (n > 0) {
-            // siftDown
+        int h = head();
+        if (h == HEAP) {
+            heap.poll();
+        } else {
+            runs[h].poll();
+        }
+        size--;
+        head = NONE;
+    }
+
+    void clear() {
+        for (Run r : runs) {
+            r.clear();
+        }
+        heap.clear();
+        size = 0;
+        head = NONE;
+    }
+
+    private int head() {
+        if (head != NONE) {
+            return head;
+        }
+        int best = NONE;
+        long bestAt = 0, bestSeq = 0;
+        for (int i = 0; i < RUNS; i++) {
+            Run r = runs[i];
+            if (r.count > 0) {
+                long at = r.at[r.first], seq = r.seq[r.first];
+                if (best == NONE || at < bestAt || at == bestAt && seq < bestSeq) {
+                    best = i;
+                    bestAt = at;
+                    bestSeq = seq;
+                }
+            }
+        }
+        if (heap.size > 0) {
+            long at = heap.at[0], seq = heap.seq[0];
+            if (best == NONE || at < bestAt || at == bestAt && seq < bestSeq) {
+                best = HEAP;
+            }
+        }
+        head = best;
+        return best;
+    }
+
+    /** A FIFO ring of entries with non-decreasing deadlines. */
+    private static final class Run {
+        long[] at = new long[256];
+        long[] seq = new long[256];
+        Connection[] conn = new Connection[256];
+        int[] gen = new int[256];
+        int first;
+        int count;
+
+        long lastAt() {
+            return at[(first + count - 1) & (at.length - 1)];
+        }
+
+        void add(long deadline, long s, Connection c) {
+            if (count == at.length) {
+                grow();
+            }
+            int i = (first + count) & (at.length - 1);
+            at[i] = deadline;
+            seq[i] = s;
+            conn[i] = c;
+            gen[i] = c.generation;
+            count++;
+        }
+
+        void poll() {
+            conn[first] = null;
+            first = (first + 1) & (at.length - 1);
+            count--;
+        }
+
+        void clear() {
+            Arrays.fill(conn, null);
+            first = 0;
+            count = 0;
+        }
+
+        private void grow() {
+            int n = at.length;
+            long[] at2 = new long[n * 2];
+            long[] seq2 = new long[n * 2];
+            Connection[] conn2 = new Connection[n * 2];
+            int[] gen2 = new int[n * 2];
+            for (int k = 0; k < count; k++) {
+                int i = (first + k) & (n - 1);
+                at2[k] = at[i];
+                seq2[k] = seq[i];
+                conn2[k] = conn[i];
+                gen2[k] = gen[i];
+            }
+            at = at2;
+            seq = seq2;
+            conn = conn2;
+            gen = gen2;
+            first = 0;
+        }
+    }
+
+    /** A binary min-heap on (deadline, sequence) over parallel arrays. */
+    private static final class Heap {
+        long[] at = new long[16];
+        long[] seq = new long[16];
+        Connection[] conn = new Connection[16];
+        int[] gen = new int[16];
+        int size;
+
+        private static boolean before(long at1, long seq1, long at2, long seq2) {
+            return at1 < at2 || at1 == at2 && seq1 < seq2;
+        }
+
+        void add(long deadline, long s, Connection c) {
+            int k = size;
+            if (k == at.length) {
+                at = Arrays.copyOf(at, k * 2);
+                seq = Arrays.copyOf(seq, k * 2);
+                conn = Arrays.copyOf(conn, k * 2);
+                gen = Arrays.copyOf(gen, k * 2);
+            }
+            int g = c.generation;
+            size = k + 1;
+            while (k > 0) {
+                int parent = (k - 1) >>> 1;
+                if (!before(deadline, s, at[parent], seq[parent])) {
+                    break;
+                }
+                move(parent, k);
+                k = parent;
+            }
+            at[k] = deadline;
+            seq[k] = s;
+            conn[k] = c;
+            gen[k] = g;
+        }
+
+        void poll() {
+            int n = --size;
+            long x = at[n], xs = seq[n];
+            Connection xc = conn[n];
+            int xg = gen[n];
+            conn[n] = null;
+            if (n == 0) {
+                return;
+            }
             int k = 0;
             int half = n >>> 1;
             while (k < half) {
                 int child = (k << 1) + 1;
-                long c = at[child];
                 int right = child + 1;
-                if (right < n && c > at[right]) {
-                    c = at[child = right];
+                if (right < n && before(at[right], seq[right], at[child], seq[child])) {
+                    child = right;
                 }
-                if (x <= c) {
+                if (!before(at[child], seq[child], x, xs)) {
                     break;
                 }
-                at[k] = c;
-                conn[k] = conn[child];
-                gen[k] = gen[child];
+                move(child, k);
                 k = child;
             }
             at[k] = x;
+            seq[k] = xs;
             conn[k] = xc;
             gen[k] = xg;
         }
-    }
 
-    void clear() {
-        Arrays.fill(conn, 0, size, null);
-        size = 0;
+        private void move(int from, int to) {
+            at[to] = at[from];
+            seq[to] = seq[from];
+            conn[to] = conn[from];
+            gen[to] = gen[from];
+        }
+
+        void clear() {
+            Arrays.fill(conn, 0, size, null);
+            size = 0;
+        }
     }
 }
