@@ -1,0 +1,94 @@
+package dev.tcpstate.analyzer.track;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class TimerQueueTest {
+
+    private static Connection connection(int id) {
+        Connection c = new Connection(new PairKey(), 1, true, false);
+        c.incarnation = id; // only used to tell entries apart here
+        return c;
+    }
+
+    private record Entry(long at, int id) {
+    }
+
+    private static List<Entry> drain(TimerQueue q) {
+        List<Entry> out = new ArrayList<>();
+        while (!q.isEmpty()) {
+            out.add(new Entry(q.peekAt(), q.peekConnection().incarnation));
+            q.poll();
+        }
+        return out;
+    }
+
+    @Test
+    void equalDeadlinesComeOutInTheOrderTheyWereAdded() {
+        TimerQueue q = new TimerQueue();
+        q.add(60, connection(1));
+        q.add(5, connection(2));
+        q.add(60, connection(3));
+        q.add(5, connection(4));
+        q.add(61, connection(5));
+        assertThat(drain(q)).containsExactly(new Entry(5, 2), new Entry(5, 4), new Entry(60, 1), new Entry(60, 3),
+                new Entry(61, 5));
+    }
+
+    @Test
+    void deadlinesOutOfOrderOverflowIntoTheHeapAndStillComeOutSorted() {
+        TimerQueue q = new TimerQueue();
+        // six decreasing deadlines: the runs take four, the heap the rest
+        for (int i = 0; i < 6; i++) {
+            q.add(100 - i, connection(i));
+        }
+        q.add(95, connection(6));
+        q.add(200, connection(7));
+        assertThat(drain(q)).containsExactly(new Entry(95, 5), new Entry(95, 6), new Entry(96, 4), new Entry(97, 3),
+                new Entry(98, 2), new Entry(99, 1), new Entry(100, 0), new Entry(200, 7));
+    }
+
+    @Test
+    void matchesAStableSortOfRandomDeadlinesWithInterleavedPolls() {
+        Random random = new Random(7);
+        TimerQueue q = new TimerQueue();
+        List<Entry> pending = new ArrayList<>();
+        List<Entry> got = new ArrayList<>();
+        List<Entry> expected = new ArrayList<>();
+        long now = 0;
+        for (int i = 0; i < 20_000; i++) {
+            now += random.nextInt(3);
+            // mostly now + one of three fixed durations; sometimes a deadline in the past of the others
+            long at = random.nextInt(20) == 0 ? now - random.nextInt(50) : now + new long[] {60, 60, 5, 30}[random.nextInt(4)];
+            q.add(at, connection(i));
+            pending.add(new Entry(at, i));
+            if (random.nextInt(3) == 0) {
+                pending.sort(Comparator.comparingLong(Entry::at).thenComparingInt(Entry::id));
+                expected.add(pending.remove(0));
+                got.add(new Entry(q.peekAt(), q.peekConnection().incarnation));
+                q.poll();
+            }
+        }
+        pending.sort(Comparator.comparingLong(Entry::at).thenComparingInt(Entry::id));
+        expected.addAll(pending);
+        got.addAll(drain(q));
+        assertThat(got).isEqualTo(expected);
+    }
+
+    @Test
+    void rememberTheGenerationOfTheConnectionWhenQueued() {
+        TimerQueue q = new TimerQueue();
+        Connection c = connection(1);
+        c.generation = 3;
+        q.add(10, c);
+        c.generation = 4;
+        assertThat(q.peekGeneration()).isEqualTo(3);
+        q.clear();
+        assertThat(q.isEmpty()).isTrue();
+    }
+}
