@@ -324,7 +324,7 @@ public final class ConnectionTracker {
         }
         c.removed = true;
         live--;
-        Retired r = retiredFree.poll();
+        Retired r = retiredFree.pollLast();
         if (r == null) {
             r = new Retired();
         }
@@ -402,7 +402,7 @@ public final class ConnectionTracker {
         }
         boolean sourceIsOrig = sourceIsOriginator(p);
         boolean origIsA = sourceIsOrig == probe.srcIsA;
-        Connection c = freeConnections.poll();
+        Connection c = freeConnections.pollLast();
         if (c == null) {
             c = new Connection(probe, incarnation, origIsA, !sourceIsOrig);
         } else {

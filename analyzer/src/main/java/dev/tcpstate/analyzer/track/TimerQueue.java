@@ -203,10 +203,7 @@ final class TimerQueue {
                 move(parent, k);
                 k = parent;
             }
-            at[k] = deadline;
-            seq[k] = s;
-            conn[k] = c;
-            gen[k] = g;
+            set(k, deadline, s, c, g);
         }
 
         void poll() {
@@ -232,17 +229,18 @@ final class TimerQueue {
                 move(child, k);
                 k = child;
             }
-            at[k] = x;
-            seq[k] = xs;
-            conn[k] = xc;
-            gen[k] = xg;
+            set(k, x, xs, xc, xg);
         }
 
         private void move(int from, int to) {
-            at[to] = at[from];
-            seq[to] = seq[from];
-            conn[to] = conn[from];
-            gen[to] = gen[from];
+            set(to, at[from], seq[from], conn[from], gen[from]);
+        }
+
+        private void set(int k, long deadline, long s, Connection c, int g) {
+            at[k] = deadline;
+            seq[k] = s;
+            conn[k] = c;
+            gen[k] = g;
         }
 
         void clear() {
