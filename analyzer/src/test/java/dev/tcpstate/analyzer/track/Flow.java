@@ -36,6 +36,11 @@ final class Flow {
     int clientWscale = -1, serverWscale = -1;
     /** The next segments from this side carry a bad TCP checksum (as the decoder would mark them). */
     boolean clientBadChecksum, serverBadChecksum;
+    /**
+     * The next segments from this side carry a wrong checksum holding the offload pattern (the decoder marks them
+     * {@link TcpPacket#CHECKSUM_OFFLOADED}); wins over the bad-checksum flag.
+     */
+    boolean clientOffloadChecksum, serverOffloadChecksum;
     private final TcpPacket p = new TcpPacket();
 
     Flow() {
@@ -120,8 +125,9 @@ final class Flow {
         p.window = window;
         p.payloadLength = len;
         p.capturedPayloadLength = len;
-        p.checksumStatus = (fromClient ? clientBadChecksum : serverBadChecksum)
-                ? TcpPacket.CHECKSUM_BAD : TcpPacket.CHECKSUM_GOOD;
+        p.checksumStatus = (fromClient ? clientOffloadChecksum : serverOffloadChecksum) ? TcpPacket.CHECKSUM_OFFLOADED
+                : (fromClient ? clientBadChecksum : serverBadChecksum) ? TcpPacket.CHECKSUM_BAD
+                : TcpPacket.CHECKSUM_GOOD;
         if ((flags & S) != 0) {
             p.windowScale = fromClient ? clientWscale : serverWscale;
             p.mss = 1460;

@@ -15,11 +15,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tcpstate.analyzer.AnalyzerSettings;
 import dev.tcpstate.analyzer.ChecksumPolicy;
+import dev.tcpstate.analyzer.ConnectionListener;
 import dev.tcpstate.analyzer.tcp.SeqNum;
 import dev.tcpstate.analyzer.tcp.TcpState;
 import dev.tcpstate.parsers.decode.TcpPacket;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
 
 class TrackerTest {
 
@@ -299,6 +303,72 @@ class TrackerTest {
             assertThat(f.orig().rcvNxt()).as("a bad checksum on an ordinary segment is corruption")
                     .isEqualTo(Flow.SERVER_ISN + 1 + 7240);
             assertThat(f.conn().history()).as("c: a responder segment with a bad checksum").isEqualTo("ShAdc");
+        }
+
+        @Test
+        void autoAppliesOffloadPatternAfterGoodChecksumsAndDropsCorruption() {
+            // sv_community-id-ipv6, tcpreplay_test: good checksums on the handshake, then segments of the same
+            // sender whose checksum field holds the pseudo-header sum.
+            Flow f = Flow.established();
+            f.clientOffloadChecksum = true;
+            f.client(P | A, 100);
+            assertThat(f.resp().rcvNxt()).as("the offload-pattern segment was received")
+                    .isEqualTo(Flow.CLIENT_ISN + 1 + 100);
+            f.clientOffloadChecksum = false;
+            f.server(A);
+            f.clientBadChecksum = true;
+            f.client(P | A, 50);
+            assertThat(f.resp().rcvNxt()).as("a corrupt checksum from the same sender is still dropped")
+                    .isEqualTo(Flow.CLIENT_ISN + 1 + 100);
+            f.clientOffloadChecksum = true;
+            f.client(F | A);
+            assertThat(f.resp().state()).as("the offload-pattern FIN was received").isEqualTo(TcpState.CLOSE_WAIT);
+            assertThat(f.conn().history()).isEqualTo("ShADaCF");
+        }
+
+        @Test
+        void autoMarksTheVerdictOnTheSegment() {
+            List<Byte> statuses = new ArrayList<>();
+            ConnectionTracker t = new ConnectionTracker(AnalyzerSettings.DEFAULTS, new ConnectionListener() {
+                @Override
+                public void onPacket(Connection c, TcpPacket p, boolean fromOriginator) {
+                    statuses.add(p.checksumStatus);
+                }
+
+                @Override
+                public void onConnectionEnd(Connection c) {
+                }
+            });
+            TcpPacket p = new TcpPacket();
+            p.clearOptions();
+            p.ipVersion = 4;
+            p.srcLo = 0x0A000001L;
+            p.dstLo = 0x0A000002L;
+            p.srcPort = 40000;
+            p.dstPort = 80;
+            p.flags = TcpPacket.SYN;
+            p.packetNumber = 1;
+            p.checksumStatus = TcpPacket.CHECKSUM_GOOD;
+            t.onPacket(p);
+            p.flags = TcpPacket.SYN;
+            p.packetNumber = 2;
+            p.checksumStatus = TcpPacket.CHECKSUM_OFFLOADED;
+            t.onPacket(p);
+            p.packetNumber = 3;
+            p.checksumStatus = TcpPacket.CHECKSUM_BAD;
+            t.onPacket(p);
+            assertThat(statuses).containsExactly(TcpPacket.CHECKSUM_GOOD, TcpPacket.CHECKSUM_OFFLOADED,
+                    TcpPacket.CHECKSUM_BAD);
+        }
+
+        @Test
+        void verifyDropsOffloadPatternToo() {
+            Flow f = new Flow(AnalyzerSettings.DEFAULTS.withChecksums(ChecksumPolicy.VERIFY));
+            f.client(S).server(S | A).client(A);
+            f.clientOffloadChecksum = true;
+            f.client(P | A, 100);
+            assertThat(f.resp().rcvNxt()).as("Zeek without -C drops it").isEqualTo(Flow.CLIENT_ISN + 1);
+            assertThat(f.conn().history()).isEqualTo("ShAC");
         }
 
         @Test

@@ -30,6 +30,7 @@ public final class DecodeStats {
     long ipv6;
     long goodChecksums;
     long badChecksums;
+    long offloadedChecksums;
     long unverifiedChecksums;
     long truncatedSegments;
     long truncatedOptions;
@@ -81,9 +82,16 @@ public final class DecodeStats {
         if (result == DecodeResult.UNSUPPORTED_LINK) unsupportedLinkTypes.add(linkType);
         if (result == DecodeResult.MALFORMED && reason != null) countMalformed(reason);
         if (tcp != null) {
-            if (tcp.checksumStatus == TcpPacket.CHECKSUM_GOOD) goodChecksums++;
-            else if (tcp.checksumStatus == TcpPacket.CHECKSUM_BAD) badChecksums++;
-            else unverifiedChecksums++;
+            if (tcp.checksumStatus == TcpPacket.CHECKSUM_GOOD) {
+                goodChecksums++;
+            } else if (tcp.checksumStatus == TcpPacket.CHECKSUM_BAD) {
+                badChecksums++;
+            } else if (tcp.checksumStatus == TcpPacket.CHECKSUM_OFFLOADED) {
+                badChecksums++;
+                offloadedChecksums++;
+            } else {
+                unverifiedChecksums++;
+            }
             if (tcp.capturedPayloadLength < tcp.payloadLength) truncatedSegments++;
             if (tcp.optionsTruncated) truncatedOptions++;
         }
@@ -102,6 +110,7 @@ public final class DecodeStats {
         ipv6 += o.ipv6;
         goodChecksums += o.goodChecksums;
         badChecksums += o.badChecksums;
+        offloadedChecksums += o.offloadedChecksums;
         unverifiedChecksums += o.unverifiedChecksums;
         truncatedSegments += o.truncatedSegments;
         truncatedOptions += o.truncatedOptions;
@@ -125,7 +134,13 @@ public final class DecodeStats {
     public long ipv4Packets() { return ipv4; }
     public long ipv6Packets() { return ipv6; }
     public long goodChecksums() { return goodChecksums; }
+    /** Segments whose checksum was wrong, offload pattern included. */
     public long badChecksums() { return badChecksums; }
+    /**
+     * Of {@link #badChecksums()}, those whose field holds what checksum offload leaves there (the pseudo-header sum,
+     * or zero): {@link TcpPacket#CHECKSUM_OFFLOADED}.
+     */
+    public long offloadedChecksums() { return offloadedChecksums; }
     /** Segments whose checksum was not checked: partly captured, or verification turned off. */
     public long unverifiedChecksums() { return unverifiedChecksums; }
     /** Segments with fewer payload bytes captured than the IP header says they carry. */
@@ -176,7 +191,8 @@ public final class DecodeStats {
         }
         sb.append("ipv4: ").append(ipv4).append(", ipv6: ").append(ipv6).append('\n');
         sb.append("tcp checksums: good ").append(goodChecksums).append(", bad ").append(badChecksums)
-                .append(", unverified ").append(unverifiedChecksums).append('\n');
+                .append(" (offload pattern ").append(offloadedChecksums).append("), unverified ")
+                .append(unverifiedChecksums).append('\n');
         sb.append("truncated segments: ").append(truncatedSegments).append(" (options cut: ").append(truncatedOptions)
                 .append("), bad tcp options: ").append(badTcpOptions).append('\n');
         sb.append("fragments: seen ").append(fragmentsSeen).append(", datagrams reassembled ")
