@@ -10,8 +10,8 @@ public enum ChecksumPolicy {
     /**
      * Tells checksum offload from corruption. A host that captures its own traffic while its NIC computes checksums
      * records the segments it sends with the checksum unfilled: the field holds what the stack leaves for the NIC,
-     * the pseudo-header sum (Linux) or zero, which the decoder recognizes ({@code TcpPacket.CHECKSUM_OFFLOADED}); a
-     * segment corrupted on the way has a checksum that is merely wrong. So a bad checksum counts as offload (the
+     * the pseudo-header sum (with or without the TCP length) or zero, which the decoder recognizes; a segment
+     * corrupted on the way has a checksum that is merely wrong. So a bad checksum counts as offload (the
      * segment is applied as sent, and marked {@link dev.tcpstate.parsers.decode.TcpPacket#CHECKSUM_OFFLOADED}) when
      * it has that pattern, when its sender has sent no segment with a good checksum on that connection (every
      * checksum of a host wrong from its first segment on, whatever the field holds), or when the segment is larger

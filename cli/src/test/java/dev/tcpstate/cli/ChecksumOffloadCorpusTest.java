@@ -27,6 +27,8 @@ class ChecksumOffloadCorpusTest {
             "sv_community-id-ipv6.pcap, 42, 42, ''",
             "sv_bug-7657-01.pcap, 7, 7, ''",
             "zeek_chksums_localhost-bad-chksum.pcap, 6, 6, ''",
+            // packet 8, a large send with IPv4 total length 0: the pseudo-header sum without the TCP length
+            "zeek_ldap_missing_krbtgt_ldap_request.pcapng, 14, 14, ''",
             // packet 19: 0x1a7f where 0x1a7e is right, one bit off; no offload pattern
             "tcpreplay_test.pcap, 2, 1, 19",
             // every segment of both hosts wrong by the same constant (as are the IPv4 header checksums): rewritten

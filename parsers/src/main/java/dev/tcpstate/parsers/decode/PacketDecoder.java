@@ -405,6 +405,13 @@ public final class PacketDecoder {
         if (ihl < 5) return fail(MalformedReason.IPV4_HEADER_LENGTH, "IPv4 header length {} (expected >= 5)", ihl);
         int headerLength = ihl << 2;
         int total = ip.totalLength();
+        if (total == 0 && (ip.flagsFragmentOffset() & 0x3fff) == 0) {
+            // Segmentation offload on the capturing host: the stack hands the NIC one large segment with the total
+            // length left for the NIC to fill in per segment (Linux BIG TCP does so above 64 KiB), and the capture
+            // records it as such. The frame holds the whole datagram (Zeek copes the same way).
+            total = (int) Math.min(Integer.MAX_VALUE, wireEnd - pos);
+            stats.ipv4ZeroLength++;
+        }
         if (total < headerLength) {
             return fail(MalformedReason.IPV4_TOTAL_LENGTH, "IPv4 total length {} shorter than its header ({})",
                     total, headerLength);
@@ -699,14 +706,18 @@ public final class PacketDecoder {
      * Whether a wrong checksum field holds what checksum offload leaves there for the NIC to complete: the
      * pseudo-header sum, folded and not complemented (Linux with {@code CHECKSUM_PARTIAL}: {@code __tcp_v4_send_check}
      * and its IPv6 twin on transmit, {@code tcp4_gro_complete}/{@code tcp6_gro_complete} on the aggregates GRO
-     * builds), or zero (stacks that leave the field empty). A corrupted segment shows one of the two by chance once
-     * in 32768.
+     * builds), the same sum without the TCP length (large send offload that leaves each segment's length to the
+     * NIC), or zero (stacks that leave the field empty). A corrupted segment shows one of these by chance once in
+     * 21845.
      */
     private boolean offloadPattern(int field, int length) {
         if (field == 0) return true;
-        long sum = pseudoHeaderSum(length);
+        return field == fold(pseudoHeaderSum(length)) || field == fold(pseudoHeaderSum(0));
+    }
+
+    private static int fold(long sum) {
         while ((sum >>> 16) != 0) sum = (sum & 0xffff) + (sum >>> 16);
-        return field == sum;
+        return (int) sum;
     }
 
     /** One's complement sum of the TCP pseudo-header for a segment of {@code length} bytes, not folded. */

@@ -26,8 +26,8 @@ public final class TcpPacket {
     public static final byte CHECKSUM_BAD = 2;
     /**
      * The checksum was wrong in the way checksum offload on the capturing host leaves it, not corrupted. The decoder
-     * sets it when the field holds the pseudo-header sum (folded, not complemented) or zero, the values a stack puts
-     * there for the NIC to complete. The analyzer takes a segment's checksum status as its verdict: under its
+     * sets it when the field holds the pseudo-header sum (folded, not complemented; with or without the TCP length)
+     * or zero, the values a stack puts there for the NIC to complete. The analyzer takes a segment's checksum status as its verdict: under its
      * {@code auto} policy it also sets this on other bad checksums it takes for offload, and under {@code verify}
      * (every bad checksum is corruption) it turns this back into {@link #CHECKSUM_BAD}.
      */

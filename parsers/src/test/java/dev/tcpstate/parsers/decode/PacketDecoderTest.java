@@ -245,6 +245,31 @@ class PacketDecoderTest {
     }
 
     @Test
+    void pseudoHeaderSumWithoutTheLengthIsTheOffloadPattern() {
+        // large send offload may leave the pseudo-header sum without the TCP length (the NIC adds each segment's):
+        // 0x0a00 + 0x0001 + 0xc0a8 + 0x01c8 + 6 = 0xcc77
+        decode(LinkType.RAW, ipv4Tcp(tcp().payload(1845).checksumField(0xcc77)));
+        assertThat(out.checksumStatus).isEqualTo(TcpPacket.CHECKSUM_OFFLOADED);
+    }
+
+    @Test
+    void zeroIpv4TotalLengthTakesTheFrameLength() {
+        // zeek_ldap_missing_krbtgt_ldap_request.pcapng packet 8: a large send captured on the sending host, IPv4
+        // total length 0; the frame holds the whole segment.
+        byte[] frame = ethernet(0x0800, ipv4().totalLength(0).build(tcp().payload(1845).build4()));
+        assertThat(decode(LinkType.ETHERNET, frame)).isEqualTo(DecodeResult.TCP);
+        assertThat(out.payloadLength).isEqualTo(1845);
+        assertThat(out.capturedPayloadLength).isEqualTo(1845);
+        assertThat(out.checksumStatus).isEqualTo(TcpPacket.CHECKSUM_GOOD);
+        assertThat(decoder.stats().ipv4ZeroLengthPackets()).isEqualTo(1);
+
+        // a fragment with total length 0 is still malformed
+        byte[] fragment = ethernet(0x0800, ipv4().totalLength(0).fragment(8, true).build(new byte[16]));
+        assertThat(decode(LinkType.ETHERNET, fragment)).isEqualTo(DecodeResult.MALFORMED);
+        assertThat(decoder.lastProblem()).isEqualTo(MalformedReason.IPV4_TOTAL_LENGTH);
+    }
+
+    @Test
     void zeroChecksumFieldIsTheOffloadPattern() {
         decode(LinkType.ETHERNET, ethernet(0x0800, ipv4Tcp(tcp().payload(40).checksumField(0))));
         assertThat(out.checksumStatus).isEqualTo(TcpPacket.CHECKSUM_OFFLOADED);
