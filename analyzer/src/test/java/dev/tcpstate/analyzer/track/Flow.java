@@ -41,6 +41,8 @@ final class Flow {
      * {@link TcpPacket#CHECKSUM_OFFLOADED}); wins over the bad-checksum flag.
      */
     boolean clientOffloadChecksum, serverOffloadChecksum;
+    /** The next segments from this side are captured without their payload (a snap length cut them short). */
+    boolean clientHeadersOnly, serverHeadersOnly;
     private final TcpPacket p = new TcpPacket();
 
     Flow() {
@@ -101,6 +103,12 @@ final class Flow {
         return emit(false, flags, serverSeq, ack, len, true);
     }
 
+    /** The server sends {@code len} bytes the capture misses: its sequence advances, no segment is seen. */
+    Flow serverLost(int len) {
+        serverSeq += len;
+        return this;
+    }
+
     Flow after(long nanos) {
         time += nanos;
         return this;
@@ -124,7 +132,7 @@ final class Flow {
         p.flags = flags;
         p.window = window;
         p.payloadLength = len;
-        p.capturedPayloadLength = len;
+        p.capturedPayloadLength = (fromClient ? clientHeadersOnly : serverHeadersOnly) ? 0 : len;
         p.checksumStatus = (fromClient ? clientOffloadChecksum : serverOffloadChecksum) ? TcpPacket.CHECKSUM_OFFLOADED
                 : (fromClient ? clientBadChecksum : serverBadChecksum) ? TcpPacket.CHECKSUM_BAD
                 : TcpPacket.CHECKSUM_GOOD;

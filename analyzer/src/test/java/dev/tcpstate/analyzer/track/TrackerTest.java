@@ -270,6 +270,112 @@ class TrackerTest {
         }
     }
 
+    /** Zeek's content-gap letters: acknowledged bytes the capture never showed whole. */
+    @Nested
+    class ContentGaps {
+        @Test
+        void responderBytesMissedBeforeItsFin() {
+            // zeek_tcp_miss_end_data.pcap: the response is not captured, only the server's FIN after it; the
+            // client's ACK of the FIN reveals the gap.
+            Flow f = Flow.established().client(P | A, 538).server(A);
+            f.serverLost(2902);
+            f.server(F | A).client(A).client(F | A).server(A);
+            assertThat(f.conn().history()).isEqualTo("ShADafgF");
+            assertThat(f.conn().zeekConnState()).isEqualTo("SF");
+        }
+
+        @Test
+        void headersOnlyCaptureGapsBothWays() {
+            // zeek_tcp_retransmit-fast009.pcap: every payload cut by the snap length.
+            Flow f = Flow.established();
+            f.clientHeadersOnly = true;
+            f.serverHeadersOnly = true;
+            f.client(P | A, 474).server(A);
+            assertThat(f.conn().history()).as("the server acks the request").isEqualTo("ShADaG");
+            f.server(A, 1446).server(A, 1446).client(A).server(A, 1446).client(A);
+            assertThat(f.conn().history()).as("the next letter at the 10th gap").isEqualTo("ShADaGdg");
+        }
+
+        @Test
+        void letterAtTheFirstAndTenthGap() {
+            Flow f = Flow.established();
+            for (int i = 0; i < 10; i++) {
+                f.serverLost(100);
+                f.server(P | A, 10).client(A);
+            }
+            assertThat(f.conn().history()).isEqualTo("ShAdgg");
+        }
+
+        @Test
+        void noGapUntilAcknowledged() {
+            Flow f = Flow.established().server(P | A, 100);
+            f.serverLost(100);
+            f.server(P | A, 100);
+            assertThat(f.conn().history()).as("a hole nobody acknowledged").isEqualTo("ShAd");
+            f.client(A);
+            assertThat(f.conn().history()).isEqualTo("ShAdg");
+        }
+
+        @Test
+        void reorderedBytesAreNoGap() {
+            Flow f = Flow.established();
+            int first = f.serverSeq;
+            f.serverLost(100);
+            f.server(P | A, 100);
+            f.rawServer(P | A, first, f.clientSeq, 100);
+            f.client(A);
+            assertThat(f.conn().history()).as("the late bytes fill the hole (and are a retransmission, t)")
+                    .isEqualTo("ShAdt");
+        }
+
+        @Test
+        void oneGapPerHoleBelowTheAck() {
+            Flow f = Flow.established();
+            f.server(P | A, 100);
+            f.serverLost(100);
+            f.server(P | A, 100);
+            f.serverLost(100);
+            f.server(P | A, 100);
+            f.client(A);
+            assertThat(f.conn().history()).isEqualTo("ShAdg");
+            // two holes were counted: eight more make the tenth
+            for (int i = 0; i < 7; i++) {
+                f.serverLost(10);
+                f.server(P | A, 10).client(A);
+            }
+            assertThat(f.conn().history()).isEqualTo("ShAdg");
+            f.serverLost(10);
+            f.server(P | A, 10).client(A);
+            assertThat(f.conn().history()).isEqualTo("ShAdgg");
+        }
+
+        @Test
+        void gapRevealedByAResetIsNotRecorded() {
+            Flow f = Flow.established();
+            f.serverLost(100);
+            f.server(P | A, 100);
+            f.client(R | A);
+            assertThat(f.conn().history()).isEqualTo("ShAdR");
+            assertThat(f.conn().zeekConnState()).isEqualTo("RSTO");
+        }
+
+        @Test
+        void noGapOnAPartialConnection() {
+            // Zeek records gaps only while both endpoints are established (or closed from there).
+            Flow f = new Flow().client(P | A, 100);
+            f.serverLost(100);
+            f.server(P | A, 100).client(A);
+            assertThat(f.conn().history()).isEqualTo("DdA");
+        }
+
+        @Test
+        void finIsNoContent() {
+            // acking the FIN covers one more sequence number than the bytes: no gap
+            Flow f = Flow.established().server(P | A, 100).server(F | A).client(A);
+            assertThat(f.conn().history()).isEqualTo("ShAdf");
+        }
+    }
+
     @Nested
     class Checksums {
         @Test
