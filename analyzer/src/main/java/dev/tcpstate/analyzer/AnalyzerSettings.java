@@ -18,8 +18,8 @@ import java.time.Duration;
  *     last connection left the table. Default 60 s; the memory is 2*MSL + slack (120 s with the defaults).
  * @param checksums what a segment with a bad TCP checksum does (see {@link ChecksumPolicy}); a segment treated as
  *     dropped has no effect on arrival and the Zeek history records {@code c}. Default {@link ChecksumPolicy#AUTO}:
- *     captures taken on a sending host with checksum offload show bad checksums on every segment that host sent,
- *     which must not be taken for corruption, while a corrupted segment among good ones is dropped.
+ *     captures taken on a sending host with checksum offload show bad checksums (the field left for the NIC to fill
+ *     in) on that host's segments, which must not be taken for corruption, while a corrupted segment is dropped.
  */
 public record AnalyzerSettings(long mslNanos, long finWait2TimeoutNanos, long closedLingerNanos,
                                long incarnationSlackNanos, ChecksumPolicy checksums) {

@@ -373,8 +373,9 @@ final class InfoCommand implements Callable<Integer> {
             row(out, "UDP", Long.toString(s.count(DecodeResult.UDP)));
             row(out, "other IP", Long.toString(s.count(DecodeResult.OTHER_IP)));
             row(out, "not IP", Long.toString(s.count(DecodeResult.NON_IP)));
-            row(out, "bad checksums", s.badChecksums() + " (verified " + (s.goodChecksums() + s.badChecksums())
-                    + ", not verifiable " + s.unverifiedChecksums() + ")");
+            row(out, "bad checksums", s.badChecksums() + " (" + (s.badChecksums() > 0
+                    ? s.offloadedChecksums() + " of them like checksum offload; " : "") + "verified "
+                    + (s.goodChecksums() + s.badChecksums()) + ", not verifiable " + s.unverifiedChecksums() + ")");
             row(out, "truncated", s.truncatedSegments() + " TCP segments cut short by the snap length");
             row(out, "fragments", s.fragmentsSeen() + " seen, " + s.datagramsReassembled() + " datagrams reassembled, "
                     + s.fragmentsDropped() + " dropped" + dropReasons(s));
@@ -480,6 +481,7 @@ final class InfoCommand implements Callable<Integer> {
         n.put("socket_pairs", f.socketPairs);
         n.put("checksums_verified", s.goodChecksums() + s.badChecksums());
         n.put("bad_checksums", s.badChecksums());
+        n.put("bad_checksums_offload_pattern", s.offloadedChecksums());
         n.put("checksums_not_verifiable", s.unverifiedChecksums());
         n.put("truncated_segments", s.truncatedSegments());
         n.put("fragments_seen", s.fragmentsSeen());

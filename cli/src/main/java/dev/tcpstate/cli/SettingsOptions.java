@@ -50,11 +50,12 @@ final class SettingsOptions {
     Double finWait2Seconds;
 
     @Option(names = "--checksums", paramLabel = "POLICY",
-            description = "TCP checksums. auto: a bad checksum on every segment a host sends is checksum"
-                    + " offload on the capturing host, and so is one on a segment larger than the receiver's MSS (the"
-                    + " segment is applied); a bad checksum from a host that has sent good ones is corruption (the"
-                    + " segment is dropped, as its receiver would, and reported). verify: every bad checksum is"
-                    + " corruption. ignore: checksums are not looked at. Default: auto.")
+            description = "TCP checksums. auto: a bad checksum is checksum offload on the capturing host (the"
+                    + " segment is applied) when the field holds what offload leaves for the NIC (the pseudo-header"
+                    + " sum, or zero), when its sender has sent no good checksum on the connection, or when the"
+                    + " segment is larger than the receiver's MSS; any other bad checksum is corruption (the segment"
+                    + " is dropped, as its receiver would, and reported). verify: every bad checksum is corruption."
+                    + " ignore: checksums are not looked at. Default: auto.")
     ChecksumPolicy checksums;
 
     @Option(names = "--syn-flood-rate", paramLabel = "PER_SECOND",

@@ -153,12 +153,14 @@ public final class ConnectionTracker {
     }
 
     /**
-     * Whether the segment counts as dropped for a bad checksum, under the checksum policy. Under
-     * {@link ChecksumPolicy#AUTO} a bad checksum is offload, not corruption, when its sender has sent no good one on
-     * this connection (transmit checksum offload on the capturing host), or when the segment carries more than the
-     * receiver's MSS (a segment no sender may send: an aggregate built by segmentation or receive offload, whose
-     * checksum was never meant to be checked). Such a segment is applied and marked
-     * {@link TcpPacket#CHECKSUM_OFFLOADED}.
+     * Whether the segment counts as dropped for a bad checksum, under the checksum policy; leaves the segment's
+     * checksum status saying which way it was taken. Under {@link ChecksumPolicy#AUTO} a bad checksum is offload, not
+     * corruption, when the decoder found the offload pattern in the field ({@link TcpPacket#CHECKSUM_OFFLOADED}: the
+     * pseudo-header sum or zero, as the stack leaves it for the NIC), when its sender has sent no good one on this connection
+     * (every checksum of a host wrong from its first segment on), or when the segment carries more than the receiver's
+     * MSS (a segment no sender may send: an aggregate built by segmentation or receive offload, whose checksum was
+     * never meant to be checked). Such a segment is applied and marked {@link TcpPacket#CHECKSUM_OFFLOADED}. Under
+     * {@link ChecksumPolicy#VERIFY} every bad checksum is corruption and marked {@link TcpPacket#CHECKSUM_BAD}.
      */
     private boolean badChecksum(Endpoint snd, TcpPacket p) {
         if ((p.flags & TcpPacket.SYN) != 0 && p.mss > 0) {
@@ -169,7 +171,7 @@ public final class ConnectionTracker {
             snd.sentGoodChecksum = true;
             return false;
         }
-        if (status != TcpPacket.CHECKSUM_BAD) {
+        if (status != TcpPacket.CHECKSUM_BAD && status != TcpPacket.CHECKSUM_OFFLOADED) {
             return false;
         }
         switch (settings.checksums()) {
@@ -177,12 +179,14 @@ public final class ConnectionTracker {
                 return false;
             case AUTO:
                 int mss = snd.peer.mssOffered;
-                if (!snd.sentGoodChecksum || mss > 0 && p.payloadLength > mss) {
+                if (status == TcpPacket.CHECKSUM_OFFLOADED || !snd.sentGoodChecksum
+                        || mss > 0 && p.payloadLength > mss) {
                     p.checksumStatus = TcpPacket.CHECKSUM_OFFLOADED;
                     return false;
                 }
                 return true;
             default:
+                p.checksumStatus = TcpPacket.CHECKSUM_BAD;
                 return true;
         }
     }

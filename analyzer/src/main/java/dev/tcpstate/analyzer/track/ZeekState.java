@@ -28,6 +28,119 @@ final class ZeekState {
     // logarithmic counters for t, w, c: count and next threshold, per direction
     private int origRexmit, respRexmit, origZeroWin, respZeroWin, origBadSum, respBadSum;
     private int origRexmitNext, respRexmitNext, origZeroWinNext, respZeroWinNext, origBadSumNext, respBadSumNext;
+    /** Each endpoint's byte stream as Zeek's reassembler sees it, for the content-gap letters 'g'. */
+    private final Stream origStream = new Stream(), respStream = new Stream();
+
+    /**
+     * One endpoint's byte stream, in Zeek's relative sequence numbers (1 = the first byte after the SYN, or the
+     * first byte of a stream joined without SYN): the captured bytes delivered in order up to {@link #next}, the
+     * captured bytes above a hole, and the highest acknowledgment taken in ({@link #trim}). An acknowledgment beyond
+     * {@code next} covers bytes the capture never showed whole: content gaps.
+     */
+    private static final class Stream {
+        /** Captured ranges kept above a hole at most; further ones are not kept (and count as missing if acked). */
+        static final int MAX_HELD = 1024;
+        /** Zeek's StartSeq: relative 0 (the SYN's sequence number, or one below the first byte). */
+        int start;
+        /** Every byte below it was delivered or given up as a gap (Zeek's last_reassem_seq). */
+        long next;
+        /** Highest acknowledgment taken in (Zeek's trim_seq). */
+        long trim;
+        /** One past the last FIN's sequence number, 0 before a FIN (Zeek's FIN_seq). */
+        long finEnd;
+        /**
+         * Captured ranges above {@link #next}, [from, to) pairs in order, not touching each other; made when bytes
+         * first arrive above a hole.
+         */
+        long[] held;
+        int heldCount;
+        /** Gaps reported, and the count at which the next letter is written (1, 10, 100...). */
+        int gaps, gapsNext;
+
+        void reset() {
+            start = 0;
+            next = trim = 1;
+            finEnd = 0;
+            heldCount = 0;
+            gaps = 0;
+            gapsNext = 1;
+        }
+
+        /** Relative sequence number of {@code seq}, taken as the one nearest to {@link #next}. */
+        long rel(int seq) {
+            return next + (seq - (int) (start + next));
+        }
+
+        /** Captured bytes [from, to) arrived (Zeek's DataSent and NewBlock). */
+        void data(long from, long to) {
+            if (to <= trim) return;                 // acknowledged already
+            if (from < trim) from = trim;
+            if (to <= next) return;                 // delivered already
+            if (from <= next) {
+                next = to;
+                // held ranges that now join the stream
+                int i = 0;
+                while (i < heldCount && held[2 * i] <= next) {
+                    next = Math.max(next, held[2 * i + 1]);
+                    i++;
+                }
+                drop(i);
+                return;
+            }
+            hold(from, to);
+        }
+
+        private void hold(long from, long to) {
+            if (held == null) held = new long[8];
+            if (heldCount == MAX_HELD) return;
+            int i = 0;
+            while (i < heldCount && held[2 * i + 1] < from) i++;
+            int j = i;
+            while (j < heldCount && held[2 * j] <= to) {
+                from = Math.min(from, held[2 * j]);
+                to = Math.max(to, held[2 * j + 1]);
+                j++;
+            }
+            int after = heldCount - j;
+            int newCount = i + 1 + after;
+            if (2 * newCount > held.length) held = java.util.Arrays.copyOf(held, 2 * held.length);
+            System.arraycopy(held, 2 * j, held, 2 * (i + 1), 2 * after);
+            held[2 * i] = from;
+            held[2 * i + 1] = to;
+            heldCount = newCount;
+        }
+
+        private void drop(int n) {
+            if (n == 0) return;
+            System.arraycopy(held, 2 * n, held, 0, 2 * (heldCount - n));
+            heldCount -= n;
+        }
+
+        /**
+         * The peer acknowledged up to {@code ack} (Zeek's AckReceived and TrimToSeq): returns how many content gaps
+         * that reveals, each hole below {@code ack} one gap.
+         */
+        int acked(long ack) {
+            if (finEnd > 0 && ack >= finEnd) ack = finEnd - 1;   // the FIN is no content
+            if (ack <= trim) return 0;
+            int found = 0;
+            if (ack > next) {
+                int i = 0;
+                while (i < heldCount && held[2 * i] < ack) {
+                    found++;                        // the hole below this held range
+                    next = Math.max(next, held[2 * i + 1]);
+                    i++;
+                }
+                drop(i);
+                if (ack > next) {
+                    found++;
+                    next = ack;
+                }
+            }
+            trim = ack;
+            return found;
+        }
+    }
 
     ZeekState(boolean flipped) {
         reset(flipped);
@@ -44,20 +157,27 @@ final class ZeekState {
         origLastSyn = respLastSyn = origLastFin = respLastFin = origLastRst = respLastRst = 0;
         origRexmit = respRexmit = origZeroWin = respZeroWin = origBadSum = respBadSum = 0;
         origRexmitNext = respRexmitNext = origZeroWinNext = respZeroWinNext = origBadSumNext = respBadSumNext = 1;
+        origStream.reset();
+        respStream.reset();
     }
 
     String history() {
         return history.toString();
     }
 
+    // As Zeek's TCP_Endpoint::SetState: the previous state changes only with the state.
     private void setOrigState(byte s) {
-        origPrev = orig;
-        orig = s;
+        if (s != orig) {
+            origPrev = orig;
+            orig = s;
+        }
     }
 
     private void setRespState(byte s) {
-        respPrev = resp;
-        resp = s;
+        if (s != resp) {
+            respPrev = resp;
+            resp = s;
+        }
     }
 
     private void set(boolean fromOrig, byte s) {
@@ -94,17 +214,34 @@ final class ZeekState {
      * (and a peer that had closed and then reset counts as closed again); RST resets.</li>
      * <li>closed: RST resets, unless the peer had closed too.</li>
      * </ul>
+     * After the state change, the acknowledgment is checked for content gaps in the peer's bytes ('g'); then this
+     * segment's bytes, if captured whole, are added to its sender's stream.
      */
     void onPacket(boolean fromOrig, TcpPacket p, int window, boolean retransmission) {
         int flags = p.flags;
         boolean syn = (flags & TcpPacket.SYN) != 0, fin = (flags & TcpPacket.FIN) != 0,
                 rst = (flags & TcpPacket.RST) != 0, ack = (flags & TcpPacket.ACK) != 0;
         int len = p.payloadLength;
-        updateHistory(fromOrig, syn, fin, rst, ack, p.seq, len);
 
         byte me = fromOrig ? orig : resp;
         byte peer = fromOrig ? resp : orig;
         byte peerPrev = fromOrig ? respPrev : origPrev;
+
+        // sequence numbering, before the state changes (Zeek's init_endpoint and init_peer)
+        Stream mine = fromOrig ? origStream : respStream, theirs = fromOrig ? respStream : origStream;
+        if (me == INACTIVE) {
+            mine.start = syn ? p.seq : p.seq - 1;
+        } else if (syn && (me == SYN_SENT || me == SYN_ACK_SENT) && p.seq != mine.start) {
+            mine.start = p.seq;                     // a SYN with a new ISN starts the numbering again
+        }
+        long segStart = mine.rel(p.seq);
+        if (fin) mine.finEnd = segStart + len + (syn ? 1 : 0) + 1;
+        boolean peerWasInactive = peer == INACTIVE;
+        if (ack && peerWasInactive) {
+            theirs.start = p.ack - 1;
+        }
+
+        updateHistory(fromOrig, syn, fin, rst, ack, p.seq, len);
 
         // zero window (w): not with a RST, not after the peer closed, not from a reset endpoint
         if (window == 0 && !rst && peer != CLOSED && me != RESET) {
@@ -156,6 +293,35 @@ final class ZeekState {
                 if (rst && peer != CLOSED) set(fromOrig, RESET);
             }
             default -> {
+            }
+        }
+
+        // The acknowledgment, after the state change so that a gap revealed by a FIN or RST is judged by the states
+        // it leaves; then this segment's own bytes, if captured whole (a RST's are not taken).
+        if (ack && !peerWasInactive) {
+            int gaps = theirs.acked(theirs.rel(p.ack));
+            if (gaps > 0 && clean(orig, origPrev) && clean(resp, respPrev)) {
+                contentGaps(!fromOrig, gaps);
+            }
+        }
+        if (len > 0 && !rst && p.capturedPayloadLength >= len) {
+            long from = segStart + (syn ? 1 : 0);
+            mine.data(from, from + len);
+        }
+    }
+
+    /** Zeek reports a content gap in the history only while both endpoints are established or closed from there. */
+    private static boolean clean(byte state, byte prev) {
+        return state == ESTABLISHED || state == CLOSED && prev == ESTABLISHED;
+    }
+
+    /** Content gaps in the sender's bytes ('g'), recorded at the 1st, 10th, 100th... gap per direction. */
+    private void contentGaps(boolean senderIsOrig, int n) {
+        Stream s = senderIsOrig ? origStream : respStream;
+        for (int i = 0; i < n; i++) {
+            if (++s.gaps == s.gapsNext) {
+                s.gapsNext *= 10;
+                history.append(senderIsOrig ? 'G' : 'g');
             }
         }
     }

@@ -11,6 +11,8 @@ import static dev.tcpstate.analyzer.anomaly.Wire.U;
 import static dev.tcpstate.analyzer.anomaly.Wire.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tcpstate.analyzer.AnalyzerSettings;
+import dev.tcpstate.analyzer.ChecksumPolicy;
 import dev.tcpstate.analyzer.tcp.TcpState;
 import dev.tcpstate.analyzer.track.Role;
 import org.junit.jupiter.api.Nested;
@@ -371,6 +373,25 @@ class CraftedTest {
                 c.server(A);
                 w.finish();
                 assertThat(w.codes()).isEqualTo(on ? List.of("bad_checksum") : List.of());
+            }
+        }
+
+        @Test
+        void badChecksum_offloadPatternReportedOnlyUnderVerify() {
+            for (ChecksumPolicy policy : new ChecksumPolicy[] {ChecksumPolicy.AUTO, ChecksumPolicy.VERIFY}) {
+                Wire w = new Wire(AnomalySettings.DEFAULTS, AnalyzerSettings.DEFAULTS.withChecksums(policy));
+                Wire.Conv c = w.conv().established();
+                w.offloadChecksum = true;
+                c.client(P | A, 10);
+                w.offloadChecksum = false;
+                c.server(A);
+                w.badChecksum = true;
+                c.client(P | A, 10);
+                w.badChecksum = false;
+                c.server(A);
+                w.finish();
+                assertThat(w.codes()).as(policy.name()).isEqualTo(policy == ChecksumPolicy.AUTO
+                        ? List.of("bad_checksum") : List.of("bad_checksum", "bad_checksum"));
             }
         }
     }

@@ -29,8 +29,12 @@ final class Wire {
     }
 
     Wire(AnomalySettings settings) {
+        this(settings, AnalyzerSettings.DEFAULTS);
+    }
+
+    Wire(AnomalySettings settings, AnalyzerSettings analyzer) {
         detector = new AnomalyDetector(settings, out::add);
-        tracker = new ConnectionTracker(AnalyzerSettings.DEFAULTS, detector);
+        tracker = new ConnectionTracker(analyzer, detector);
     }
 
     static long ip(int a, int b, int c, int d) {
@@ -63,6 +67,7 @@ final class Wire {
             p.tsVal = tsVal;
         }
         if (badChecksum) p.checksumStatus = TcpPacket.CHECKSUM_BAD;
+        if (offloadChecksum) p.checksumStatus = TcpPacket.CHECKSUM_OFFLOADED;
         if (fastOpenCookie >= 0 && (flags & S) != 0) p.fastOpenCookieLength = fastOpenCookie;
         tracker.onPacket(p);
         return this;
@@ -70,6 +75,8 @@ final class Wire {
 
     int tsVal;
     boolean badChecksum;
+    /** The segments carry a wrong checksum holding the offload pattern, as the decoder marks them. */
+    boolean offloadChecksum;
     int fastOpenCookie = -1;
 
     Wire after(long nanos) {

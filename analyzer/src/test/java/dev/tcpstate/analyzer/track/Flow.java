@@ -36,6 +36,13 @@ final class Flow {
     int clientWscale = -1, serverWscale = -1;
     /** The next segments from this side carry a bad TCP checksum (as the decoder would mark them). */
     boolean clientBadChecksum, serverBadChecksum;
+    /**
+     * The next segments from this side carry a wrong checksum holding the offload pattern (the decoder marks them
+     * {@link TcpPacket#CHECKSUM_OFFLOADED}); wins over the bad-checksum flag.
+     */
+    boolean clientOffloadChecksum, serverOffloadChecksum;
+    /** The next segments from this side are captured without their payload (a snap length cut them short). */
+    boolean clientHeadersOnly, serverHeadersOnly;
     private final TcpPacket p = new TcpPacket();
 
     Flow() {
@@ -96,6 +103,12 @@ final class Flow {
         return emit(false, flags, serverSeq, ack, len, true);
     }
 
+    /** The server sends {@code len} bytes the capture misses: its sequence advances, no segment is seen. */
+    Flow serverLost(int len) {
+        serverSeq += len;
+        return this;
+    }
+
     Flow after(long nanos) {
         time += nanos;
         return this;
@@ -119,9 +132,10 @@ final class Flow {
         p.flags = flags;
         p.window = window;
         p.payloadLength = len;
-        p.capturedPayloadLength = len;
-        p.checksumStatus = (fromClient ? clientBadChecksum : serverBadChecksum)
-                ? TcpPacket.CHECKSUM_BAD : TcpPacket.CHECKSUM_GOOD;
+        p.capturedPayloadLength = (fromClient ? clientHeadersOnly : serverHeadersOnly) ? 0 : len;
+        p.checksumStatus = (fromClient ? clientOffloadChecksum : serverOffloadChecksum) ? TcpPacket.CHECKSUM_OFFLOADED
+                : (fromClient ? clientBadChecksum : serverBadChecksum) ? TcpPacket.CHECKSUM_BAD
+                : TcpPacket.CHECKSUM_GOOD;
         if ((flags & S) != 0) {
             p.windowScale = fromClient ? clientWscale : serverWscale;
             p.mss = 1460;

@@ -15,11 +15,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tcpstate.analyzer.AnalyzerSettings;
 import dev.tcpstate.analyzer.ChecksumPolicy;
+import dev.tcpstate.analyzer.ConnectionListener;
 import dev.tcpstate.analyzer.tcp.SeqNum;
 import dev.tcpstate.analyzer.tcp.TcpState;
 import dev.tcpstate.parsers.decode.TcpPacket;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
 
 class TrackerTest {
 
@@ -266,6 +270,112 @@ class TrackerTest {
         }
     }
 
+    /** Zeek's content-gap letters: acknowledged bytes the capture never showed whole. */
+    @Nested
+    class ContentGaps {
+        @Test
+        void responderBytesMissedBeforeItsFin() {
+            // zeek_tcp_miss_end_data.pcap: the response is not captured, only the server's FIN after it; the
+            // client's ACK of the FIN reveals the gap.
+            Flow f = Flow.established().client(P | A, 538).server(A);
+            f.serverLost(2902);
+            f.server(F | A).client(A).client(F | A).server(A);
+            assertThat(f.conn().history()).isEqualTo("ShADafgF");
+            assertThat(f.conn().zeekConnState()).isEqualTo("SF");
+        }
+
+        @Test
+        void headersOnlyCaptureGapsBothWays() {
+            // zeek_tcp_retransmit-fast009.pcap: every payload cut by the snap length.
+            Flow f = Flow.established();
+            f.clientHeadersOnly = true;
+            f.serverHeadersOnly = true;
+            f.client(P | A, 474).server(A);
+            assertThat(f.conn().history()).as("the server acks the request").isEqualTo("ShADaG");
+            f.server(A, 1446).server(A, 1446).client(A).server(A, 1446).client(A);
+            assertThat(f.conn().history()).as("the next letter at the 10th gap").isEqualTo("ShADaGdg");
+        }
+
+        @Test
+        void letterAtTheFirstAndTenthGap() {
+            Flow f = Flow.established();
+            for (int i = 0; i < 10; i++) {
+                f.serverLost(100);
+                f.server(P | A, 10).client(A);
+            }
+            assertThat(f.conn().history()).isEqualTo("ShAdgg");
+        }
+
+        @Test
+        void noGapUntilAcknowledged() {
+            Flow f = Flow.established().server(P | A, 100);
+            f.serverLost(100);
+            f.server(P | A, 100);
+            assertThat(f.conn().history()).as("a hole nobody acknowledged").isEqualTo("ShAd");
+            f.client(A);
+            assertThat(f.conn().history()).isEqualTo("ShAdg");
+        }
+
+        @Test
+        void reorderedBytesAreNoGap() {
+            Flow f = Flow.established();
+            int first = f.serverSeq;
+            f.serverLost(100);
+            f.server(P | A, 100);
+            f.rawServer(P | A, first, f.clientSeq, 100);
+            f.client(A);
+            assertThat(f.conn().history()).as("the late bytes fill the hole (and are a retransmission, t)")
+                    .isEqualTo("ShAdt");
+        }
+
+        @Test
+        void oneGapPerHoleBelowTheAck() {
+            Flow f = Flow.established();
+            f.server(P | A, 100);
+            f.serverLost(100);
+            f.server(P | A, 100);
+            f.serverLost(100);
+            f.server(P | A, 100);
+            f.client(A);
+            assertThat(f.conn().history()).isEqualTo("ShAdg");
+            // two holes were counted: eight more make the tenth
+            for (int i = 0; i < 7; i++) {
+                f.serverLost(10);
+                f.server(P | A, 10).client(A);
+            }
+            assertThat(f.conn().history()).isEqualTo("ShAdg");
+            f.serverLost(10);
+            f.server(P | A, 10).client(A);
+            assertThat(f.conn().history()).isEqualTo("ShAdgg");
+        }
+
+        @Test
+        void gapRevealedByAResetIsNotRecorded() {
+            Flow f = Flow.established();
+            f.serverLost(100);
+            f.server(P | A, 100);
+            f.client(R | A);
+            assertThat(f.conn().history()).isEqualTo("ShAdR");
+            assertThat(f.conn().zeekConnState()).isEqualTo("RSTO");
+        }
+
+        @Test
+        void noGapOnAPartialConnection() {
+            // Zeek records gaps only while both endpoints are established (or closed from there).
+            Flow f = new Flow().client(P | A, 100);
+            f.serverLost(100);
+            f.server(P | A, 100).client(A);
+            assertThat(f.conn().history()).isEqualTo("DdA");
+        }
+
+        @Test
+        void finIsNoContent() {
+            // acking the FIN covers one more sequence number than the bytes: no gap
+            Flow f = Flow.established().server(P | A, 100).server(F | A).client(A);
+            assertThat(f.conn().history()).isEqualTo("ShAdf");
+        }
+    }
+
     @Nested
     class Checksums {
         @Test
@@ -299,6 +409,72 @@ class TrackerTest {
             assertThat(f.orig().rcvNxt()).as("a bad checksum on an ordinary segment is corruption")
                     .isEqualTo(Flow.SERVER_ISN + 1 + 7240);
             assertThat(f.conn().history()).as("c: a responder segment with a bad checksum").isEqualTo("ShAdc");
+        }
+
+        @Test
+        void autoAppliesOffloadPatternAfterGoodChecksumsAndDropsCorruption() {
+            // sv_community-id-ipv6, tcpreplay_test: good checksums on the handshake, then segments of the same
+            // sender whose checksum field holds the pseudo-header sum.
+            Flow f = Flow.established();
+            f.clientOffloadChecksum = true;
+            f.client(P | A, 100);
+            assertThat(f.resp().rcvNxt()).as("the offload-pattern segment was received")
+                    .isEqualTo(Flow.CLIENT_ISN + 1 + 100);
+            f.clientOffloadChecksum = false;
+            f.server(A);
+            f.clientBadChecksum = true;
+            f.client(P | A, 50);
+            assertThat(f.resp().rcvNxt()).as("a corrupt checksum from the same sender is still dropped")
+                    .isEqualTo(Flow.CLIENT_ISN + 1 + 100);
+            f.clientOffloadChecksum = true;
+            f.client(F | A);
+            assertThat(f.resp().state()).as("the offload-pattern FIN was received").isEqualTo(TcpState.CLOSE_WAIT);
+            assertThat(f.conn().history()).isEqualTo("ShADaCF");
+        }
+
+        @Test
+        void autoMarksTheVerdictOnTheSegment() {
+            List<Byte> statuses = new ArrayList<>();
+            ConnectionTracker t = new ConnectionTracker(AnalyzerSettings.DEFAULTS, new ConnectionListener() {
+                @Override
+                public void onPacket(Connection c, TcpPacket p, boolean fromOriginator) {
+                    statuses.add(p.checksumStatus);
+                }
+
+                @Override
+                public void onConnectionEnd(Connection c) {
+                }
+            });
+            TcpPacket p = new TcpPacket();
+            p.clearOptions();
+            p.ipVersion = 4;
+            p.srcLo = 0x0A000001L;
+            p.dstLo = 0x0A000002L;
+            p.srcPort = 40000;
+            p.dstPort = 80;
+            p.flags = TcpPacket.SYN;
+            p.packetNumber = 1;
+            p.checksumStatus = TcpPacket.CHECKSUM_GOOD;
+            t.onPacket(p);
+            p.flags = TcpPacket.SYN;
+            p.packetNumber = 2;
+            p.checksumStatus = TcpPacket.CHECKSUM_OFFLOADED;
+            t.onPacket(p);
+            p.packetNumber = 3;
+            p.checksumStatus = TcpPacket.CHECKSUM_BAD;
+            t.onPacket(p);
+            assertThat(statuses).containsExactly(TcpPacket.CHECKSUM_GOOD, TcpPacket.CHECKSUM_OFFLOADED,
+                    TcpPacket.CHECKSUM_BAD);
+        }
+
+        @Test
+        void verifyDropsOffloadPatternToo() {
+            Flow f = new Flow(AnalyzerSettings.DEFAULTS.withChecksums(ChecksumPolicy.VERIFY));
+            f.client(S).server(S | A).client(A);
+            f.clientOffloadChecksum = true;
+            f.client(P | A, 100);
+            assertThat(f.resp().rcvNxt()).as("Zeek without -C drops it").isEqualTo(Flow.CLIENT_ISN + 1);
+            assertThat(f.conn().history()).isEqualTo("ShAC");
         }
 
         @Test

@@ -27,9 +27,11 @@ public final class DecodeStats {
     private final long[] fragmentsDropped = new long[DROPS.length];
 
     long ipv4;
+    long ipv4ZeroLength;
     long ipv6;
     long goodChecksums;
     long badChecksums;
+    long offloadedChecksums;
     long unverifiedChecksums;
     long truncatedSegments;
     long truncatedOptions;
@@ -81,9 +83,16 @@ public final class DecodeStats {
         if (result == DecodeResult.UNSUPPORTED_LINK) unsupportedLinkTypes.add(linkType);
         if (result == DecodeResult.MALFORMED && reason != null) countMalformed(reason);
         if (tcp != null) {
-            if (tcp.checksumStatus == TcpPacket.CHECKSUM_GOOD) goodChecksums++;
-            else if (tcp.checksumStatus == TcpPacket.CHECKSUM_BAD) badChecksums++;
-            else unverifiedChecksums++;
+            if (tcp.checksumStatus == TcpPacket.CHECKSUM_GOOD) {
+                goodChecksums++;
+            } else if (tcp.checksumStatus == TcpPacket.CHECKSUM_BAD) {
+                badChecksums++;
+            } else if (tcp.checksumStatus == TcpPacket.CHECKSUM_OFFLOADED) {
+                badChecksums++;
+                offloadedChecksums++;
+            } else {
+                unverifiedChecksums++;
+            }
             if (tcp.capturedPayloadLength < tcp.payloadLength) truncatedSegments++;
             if (tcp.optionsTruncated) truncatedOptions++;
         }
@@ -99,9 +108,11 @@ public final class DecodeStats {
         for (int i = 0; i < malformed.length; i++) malformed[i] += o.malformed[i];
         for (int i = 0; i < fragmentsDropped.length; i++) fragmentsDropped[i] += o.fragmentsDropped[i];
         ipv4 += o.ipv4;
+        ipv4ZeroLength += o.ipv4ZeroLength;
         ipv6 += o.ipv6;
         goodChecksums += o.goodChecksums;
         badChecksums += o.badChecksums;
+        offloadedChecksums += o.offloadedChecksums;
         unverifiedChecksums += o.unverifiedChecksums;
         truncatedSegments += o.truncatedSegments;
         truncatedOptions += o.truncatedOptions;
@@ -124,8 +135,19 @@ public final class DecodeStats {
 
     public long ipv4Packets() { return ipv4; }
     public long ipv6Packets() { return ipv6; }
+    /**
+     * IPv4 packets whose total length was zero, decoded with the length of the frame: segments handed to the NIC for
+     * segmentation offload, captured on the sending host.
+     */
+    public long ipv4ZeroLengthPackets() { return ipv4ZeroLength; }
     public long goodChecksums() { return goodChecksums; }
+    /** Segments whose checksum was wrong, offload pattern included. */
     public long badChecksums() { return badChecksums; }
+    /**
+     * Of {@link #badChecksums()}, those whose field holds what checksum offload leaves there (the pseudo-header sum,
+     * with or without the TCP length, or zero): {@link TcpPacket#CHECKSUM_OFFLOADED}.
+     */
+    public long offloadedChecksums() { return offloadedChecksums; }
     /** Segments whose checksum was not checked: partly captured, or verification turned off. */
     public long unverifiedChecksums() { return unverifiedChecksums; }
     /** Segments with fewer payload bytes captured than the IP header says they carry. */
@@ -175,8 +197,12 @@ public final class DecodeStats {
             sb.append('\n');
         }
         sb.append("ipv4: ").append(ipv4).append(", ipv6: ").append(ipv6).append('\n');
+        if (ipv4ZeroLength != 0) {
+            sb.append("ipv4 with total length 0 (segmentation offload): ").append(ipv4ZeroLength).append('\n');
+        }
         sb.append("tcp checksums: good ").append(goodChecksums).append(", bad ").append(badChecksums)
-                .append(", unverified ").append(unverifiedChecksums).append('\n');
+                .append(" (offload pattern ").append(offloadedChecksums).append("), unverified ")
+                .append(unverifiedChecksums).append('\n');
         sb.append("truncated segments: ").append(truncatedSegments).append(" (options cut: ").append(truncatedOptions)
                 .append("), bad tcp options: ").append(badTcpOptions).append('\n');
         sb.append("fragments: seen ").append(fragmentsSeen).append(", datagrams reassembled ")

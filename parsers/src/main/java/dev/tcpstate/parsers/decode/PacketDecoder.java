@@ -23,8 +23,9 @@ import java.nio.ByteOrder;
  *
  * <p>Segment lengths come from the IP header, never from the record: Ethernet padding is not payload, and a segment
  * cut by the snap length keeps its real {@link TcpPacket#payloadLength}. The TCP checksum is verified only when the
- * whole segment was captured and {@link DecoderOptions#verifyChecksums()} is on; a bad checksum is counted and marked,
- * and the segment is still delivered.
+ * whole segment was captured and {@link DecoderOptions#verifyChecksums()} is on; a bad checksum is counted and marked
+ * ({@link TcpPacket#CHECKSUM_OFFLOADED} when the field holds what checksum offload leaves there, else
+ * {@link TcpPacket#CHECKSUM_BAD}), and the segment is still delivered.
  *
  * <p>Not thread-safe: one decoder per capture being read.
  */
@@ -404,6 +405,13 @@ public final class PacketDecoder {
         if (ihl < 5) return fail(MalformedReason.IPV4_HEADER_LENGTH, "IPv4 header length {} (expected >= 5)", ihl);
         int headerLength = ihl << 2;
         int total = ip.totalLength();
+        if (total == 0 && (ip.flagsFragmentOffset() & 0x3fff) == 0) {
+            // Segmentation offload on the capturing host: the stack hands the NIC one large segment with the total
+            // length left for the NIC to fill in per segment (Linux BIG TCP does so above 64 KiB), and the capture
+            // records it as such. The frame holds the whole datagram (Zeek copes the same way).
+            total = (int) Math.min(Integer.MAX_VALUE, wireEnd - pos);
+            stats.ipv4ZeroLength++;
+        }
         if (total < headerLength) {
             return fail(MalformedReason.IPV4_TOTAL_LENGTH, "IPv4 total length {} shorter than its header ({})",
                     total, headerLength);
@@ -615,8 +623,13 @@ public final class PacketDecoder {
                 o.checksumStatus = TcpPacket.CHECKSUM_GOOD;
                 stats.goodChecksums++;
             } else {
-                o.checksumStatus = TcpPacket.CHECKSUM_BAD;
                 stats.badChecksums++;
+                if (offloadPattern(t.checksum(), segmentLength)) {
+                    o.checksumStatus = TcpPacket.CHECKSUM_OFFLOADED;
+                    stats.offloadedChecksums++;
+                } else {
+                    o.checksumStatus = TcpPacket.CHECKSUM_BAD;
+                }
             }
         } else {
             o.checksumStatus = TcpPacket.CHECKSUM_UNVERIFIED;
@@ -689,15 +702,38 @@ public final class PacketDecoder {
     private static final java.lang.invoke.VarHandle BE_LONG =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
-    /** One's complement sum of the pseudo-header and the segment, folded to 16 bits. 0xffff means correct. */
-    private int checksum(ByteBuffer b, int start, int length) {
+    /**
+     * Whether a wrong checksum field holds what checksum offload leaves there for the NIC to complete: the
+     * pseudo-header sum, folded and not complemented (Linux with {@code CHECKSUM_PARTIAL}: {@code __tcp_v4_send_check}
+     * and its IPv6 twin on transmit, {@code tcp4_gro_complete}/{@code tcp6_gro_complete} on the aggregates GRO
+     * builds), the same sum without the TCP length (large send offload that leaves each segment's length to the
+     * NIC), or zero (stacks that leave the field empty). A corrupted segment shows one of these by chance once in
+     * 21845.
+     */
+    private boolean offloadPattern(int field, int length) {
+        if (field == 0) return true;
+        return field == fold(pseudoHeaderSum(length)) || field == fold(pseudoHeaderSum(0));
+    }
+
+    private static int fold(long sum) {
+        while ((sum >>> 16) != 0) sum = (sum & 0xffff) + (sum >>> 16);
+        return (int) sum;
+    }
+
+    /** One's complement sum of the TCP pseudo-header for a segment of {@code length} bytes, not folded. */
+    private long pseudoHeaderSum(int length) {
         long sum;
         if (ipVersion == 4) {
             sum = (srcLo >>> 16) + (srcLo & 0xffff) + (dstLo >>> 16) + (dstLo & 0xffff);
         } else {
             sum = fold64(srcHi) + fold64(srcLo) + fold64(dstHi) + fold64(dstLo);
         }
-        sum += PROTO_TCP + length;
+        return sum + PROTO_TCP + (length >>> 16) + (length & 0xffff);
+    }
+
+    /** One's complement sum of the pseudo-header and the segment, folded to 16 bits. 0xffff means correct. */
+    private int checksum(ByteBuffer b, int start, int length) {
+        long sum = pseudoHeaderSum(length);
         // Read the backing array directly (the buffers are heap buffers): two 32-bit halves per 8 bytes, at most
         // 2^33 per step and 8192 steps, so the long cannot overflow and the carries are folded once at the end.
         byte[] a = b.array();

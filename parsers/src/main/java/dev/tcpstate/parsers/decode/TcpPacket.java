@@ -22,10 +22,14 @@ public final class TcpPacket {
     /** The checksum was not checked because part of the segment was not captured. */
     public static final byte CHECKSUM_UNVERIFIED = 0;
     public static final byte CHECKSUM_GOOD = 1;
+    /** The checksum was wrong, and the field does not hold what checksum offload leaves there: corruption. */
     public static final byte CHECKSUM_BAD = 2;
     /**
-     * The checksum was wrong, and the analysis took it for checksum offload on the capturing host rather than
-     * corruption (set by the analyzer, never by the decoder).
+     * The checksum was wrong in the way checksum offload on the capturing host leaves it, not corrupted. The decoder
+     * sets it when the field holds the pseudo-header sum (folded, not complemented; with or without the TCP length)
+     * or zero, the values a stack puts there for the NIC to complete. The analyzer takes a segment's checksum status as its verdict: under its
+     * {@code auto} policy it also sets this on other bad checksums it takes for offload, and under {@code verify}
+     * (every bad checksum is corruption) it turns this back into {@link #CHECKSUM_BAD}.
      */
     public static final byte CHECKSUM_OFFLOADED = 3;
 

@@ -82,6 +82,10 @@ final class PacketBuilder {
         /** Data offset to write instead of the right one, or -1. */
         int dataOffset = -1;
         boolean corruptChecksum;
+        /** Value to write into the checksum field instead of the right one, or -1. */
+        int checksumField = -1;
+        /** Write the pseudo-header sum, as checksum offload leaves it, instead of the right checksum. */
+        boolean offloadChecksum;
 
         Tcp ports(int src, int dst) { srcPort = src; dstPort = dst; return this; }
         Tcp seq(long v) { seq = v; return this; }
@@ -94,6 +98,8 @@ final class PacketBuilder {
         Tcp payload(int length) { payload = filled(length, 0x61); return this; }
         Tcp dataOffset(int v) { dataOffset = v; return this; }
         Tcp corruptChecksum() { corruptChecksum = true; return this; }
+        Tcp checksumField(int v) { checksumField = v; return this; }
+        Tcp offloadChecksum() { offloadChecksum = true; return this; }
 
         /** The segment with its checksum over the pseudo-header of {@code src} and {@code dst} (4 or 16 bytes). */
         byte[] build(byte[] src, byte[] dst) {
@@ -104,6 +110,8 @@ final class PacketBuilder {
             byte[] segment = concat(header, payload);
             int sum = checksum(pseudoHeaderSum(src, dst, 6, segment.length), segment);
             if (corruptChecksum) sum ^= 0x5a5a;
+            if (checksumField >= 0) sum = checksumField;
+            if (offloadChecksum) sum = (~checksum(pseudoHeaderSum(src, dst, 6, segment.length), new byte[0])) & 0xffff;
             segment[16] = (byte) (sum >>> 8);
             segment[17] = (byte) sum;
             return segment;

@@ -218,6 +218,79 @@ class PacketDecoderTest {
     }
 
     @Test
+    void pseudoHeaderSumInTheFieldIsTheOffloadPattern() {
+        // What Linux leaves for the NIC (CHECKSUM_PARTIAL): the pseudo-header sum, folded, not complemented.
+        Tcp syn = tcp().flags(TcpPacket.SYN).options(mss(1460)).offloadChecksum();
+        assertThat(decode(LinkType.ETHERNET, ethernet(0x0800, ipv4Tcp(syn)))).isEqualTo(DecodeResult.TCP);
+        assertThat(out.checksumStatus).isEqualTo(TcpPacket.CHECKSUM_OFFLOADED);
+        assertThat(decode(LinkType.IPV6, ipv6Tcp(tcp().payload(1201).offloadChecksum()))).isEqualTo(DecodeResult.TCP);
+        assertThat(out.checksumStatus).isEqualTo(TcpPacket.CHECKSUM_OFFLOADED);
+        // Counted as bad, and as offload among them.
+        assertThat(decoder.stats().badChecksums()).isEqualTo(2);
+        assertThat(decoder.stats().offloadedChecksums()).isEqualTo(2);
+        assertThat(decoder.stats().goodChecksums()).isZero();
+    }
+
+    @Test
+    void pseudoHeaderSumOfIpv4Segment() {
+        // 10.0.0.1 > 192.168.1.200, TCP, 20 bytes: 0x0a00 + 0x0001 + 0xc0a8 + 0x01c8 + 6 + 20 = 0xcc8b
+        decode(LinkType.RAW, ipv4Tcp(tcp().checksumField(0xcc8b)));
+        assertThat(out.checksumStatus).isEqualTo(TcpPacket.CHECKSUM_OFFLOADED);
+        // the complemented value (a checksum of the pseudo-header alone) is not the pattern
+        decode(LinkType.RAW, ipv4Tcp(tcp().checksumField(~0xcc8b & 0xffff)));
+        assertThat(out.checksumStatus).isEqualTo(TcpPacket.CHECKSUM_BAD);
+        // nor is the pseudo-header sum of another length
+        decode(LinkType.RAW, ipv4Tcp(tcp().payload(1).checksumField(0xcc8b)));
+        assertThat(out.checksumStatus).isEqualTo(TcpPacket.CHECKSUM_BAD);
+    }
+
+    @Test
+    void pseudoHeaderSumWithoutTheLengthIsTheOffloadPattern() {
+        // large send offload may leave the pseudo-header sum without the TCP length (the NIC adds each segment's):
+        // 0x0a00 + 0x0001 + 0xc0a8 + 0x01c8 + 6 = 0xcc77
+        decode(LinkType.RAW, ipv4Tcp(tcp().payload(1845).checksumField(0xcc77)));
+        assertThat(out.checksumStatus).isEqualTo(TcpPacket.CHECKSUM_OFFLOADED);
+    }
+
+    @Test
+    void zeroIpv4TotalLengthTakesTheFrameLength() {
+        // zeek_ldap_missing_krbtgt_ldap_request.pcapng packet 8: a large send captured on the sending host, IPv4
+        // total length 0; the frame holds the whole segment.
+        byte[] frame = ethernet(0x0800, ipv4().totalLength(0).build(tcp().payload(1845).build4()));
+        assertThat(decode(LinkType.ETHERNET, frame)).isEqualTo(DecodeResult.TCP);
+        assertThat(out.payloadLength).isEqualTo(1845);
+        assertThat(out.capturedPayloadLength).isEqualTo(1845);
+        assertThat(out.checksumStatus).isEqualTo(TcpPacket.CHECKSUM_GOOD);
+        assertThat(decoder.stats().ipv4ZeroLengthPackets()).isEqualTo(1);
+
+        // a fragment with total length 0 is still malformed
+        byte[] fragment = ethernet(0x0800, ipv4().totalLength(0).fragment(8, true).build(new byte[16]));
+        assertThat(decode(LinkType.ETHERNET, fragment)).isEqualTo(DecodeResult.MALFORMED);
+        assertThat(decoder.lastProblem()).isEqualTo(MalformedReason.IPV4_TOTAL_LENGTH);
+    }
+
+    @Test
+    void zeroChecksumFieldIsTheOffloadPattern() {
+        decode(LinkType.ETHERNET, ethernet(0x0800, ipv4Tcp(tcp().payload(40).checksumField(0))));
+        assertThat(out.checksumStatus).isEqualTo(TcpPacket.CHECKSUM_OFFLOADED);
+        decode(LinkType.IPV6, ipv6Tcp(tcp().checksumField(0)));
+        assertThat(out.checksumStatus).isEqualTo(TcpPacket.CHECKSUM_OFFLOADED);
+        assertThat(decoder.stats().offloadedChecksums()).isEqualTo(2);
+    }
+
+    @Test
+    void corruptChecksumIsNotTheOffloadPattern() {
+        // zeek_tcp_syn-bad.pcap: a SYN whose checksum field says 0x9999 (right: 0x3bc0, pseudo-header sum: 0xed88)
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 200; i++) {
+            decode(LinkType.RAW, ipv4Tcp(tcp().payload(random.nextInt(64)).seq(random.nextInt()).corruptChecksum()));
+            assertThat(out.checksumStatus).isEqualTo(TcpPacket.CHECKSUM_BAD);
+        }
+        assertThat(decoder.stats().badChecksums()).isEqualTo(200);
+        assertThat(decoder.stats().offloadedChecksums()).isZero();
+    }
+
+    @Test
     void checksumCoversOddLengthsAndEveryByte() {
         for (int length = 0; length < 20; length++) {
             decode(LinkType.RAW, ipv4Tcp(tcp().payload(length)));
@@ -442,6 +515,6 @@ class PacketDecoderTest {
         decode(LinkType.ETHERNET, ethernet(0x0800, ipv4().ihl(3).build(new byte[20])));
         String report = decoder.stats().toString();
         assertThat(report).contains("packets: 3", "tcp: 2", "malformed: 1", "ETHERNET (1): 3",
-                "tcp checksums: good 1, bad 1, unverified 0", "IPv4 header length < 5: 1");
+                "tcp checksums: good 1, bad 1 (offload pattern 0), unverified 0", "IPv4 header length < 5: 1");
     }
 }
