@@ -14,6 +14,12 @@ import java.nio.channels.ReadableByteChannel;
  */
 final class ByteSource {
     static final int INITIAL_CAPACITY = 1 << 20;
+    /**
+     * Most bytes one read asks for. Reads fill the window piece by piece, so the bytes just read are still in the
+     * core's cache when the parser gets to them: a read of the whole megabyte would push its own first half out of a
+     * 512 KiB L2 before parsing started, and every record would be fetched from memory again.
+     */
+    static final int READ_CHUNK = 1 << 17;
 
     private final ReadableByteChannel channel;
     private final int maxWindow;
@@ -96,7 +102,7 @@ final class ByteSource {
             pos = 0;
         }
         while (end - pos < n) {
-            buf.limit(buf.capacity()).position(end);
+            buf.limit(Math.min(buf.capacity(), Math.max(end + READ_CHUNK, pos + n))).position(end);
             int r = channel.read(buf);
             if (r < 0) {
                 eof = true;
