@@ -73,8 +73,9 @@ final class AnomaliesCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         AnomalyWriter.Format fmt = Output.format(format, "--output", output, AnomalyWriter.Format.class);
-        Analysis analysis = filters.apply(new Analysis(err, settings.analyzer(), settings.decoder()),
-                spec.commandLine());
+        // Nothing keeps an ended connection here (anomalies are values), so the tracker and the detector reuse them.
+        Analysis analysis = filters.apply(new Analysis(err, settings.analyzer(), settings.decoder())
+                .recycleConnections(), spec.commandLine());
         PrintWriter target = Output.open(out, output);
         int code;
         try (AnomalyWriter writer = AnomalyWriter.create(fmt, target)) {
@@ -82,7 +83,7 @@ final class AnomaliesCommand implements Callable<Integer> {
                 if (accepts(a, minSeverity, types)) {
                     writer.write(a);
                 }
-            }, NOTHING);
+            }, NOTHING).recycleMarks();
             code = analysis.afterFinish(detector::finish).run(captures, detector);
             if (writer.written == 0 && fmt == AnomalyWriter.Format.TEXT) {
                 target.println("no anomalies");

@@ -172,8 +172,10 @@ final class CheckCommand implements Callable<Integer> {
                 if (rr.examples.size() < EXAMPLES) {
                     rr.examples.add(a);
                 }
-            }, AnomaliesCommand.NOTHING);
-            int code = filters.apply(new Analysis(err, settings.analyzer(), settings.decoder()), spec.commandLine())
+            }, AnomaliesCommand.NOTHING).recycleMarks();
+            // Nothing keeps an ended connection here (anomalies are values), so the tracker and detector reuse them.
+            int code = filters.apply(new Analysis(err, settings.analyzer(), settings.decoder()).recycleConnections(),
+                    spec.commandLine())
                     .afterFinish(detector::finish)
                     .run(names, detector);
             o.readWhole = code == ExitCode.OK;

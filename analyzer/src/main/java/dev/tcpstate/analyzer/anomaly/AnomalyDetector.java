@@ -629,7 +629,7 @@ public final class AnomalyDetector implements ConnectionListener {
         if (a instanceof ConnMarks m) {
             return m;
         }
-        ConnMarks m = freeMarks.poll();
+        ConnMarks m = freeMarks.pollLast();
         if (m == null) {
             m = new ConnMarks(c.firstTimeNanos());
         } else {
