@@ -2,9 +2,6 @@ package dev.tcpstate.analyzer.anomaly;
 
 import dev.tcpstate.parsers.decode.TcpPacket;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +22,7 @@ final class Aggregates {
         int ipVersion;
         long aHi, aLo, bHi, bLo;
         int port;
-        private int hash;
+        int hash;
 
         Key set(int ipVersion, long aHi, long aLo, long bHi, long bLo, int port) {
             this.ipVersion = ipVersion;
@@ -126,9 +123,9 @@ final class Aggregates {
 
     private final AnomalySettings settings;
     private final AnomalyDetector out;
-    private final HashMap<Key, Listener> listeners = new HashMap<>();
-    private final HashMap<Key, ScanPair> pairs = new HashMap<>();
-    private final HashMap<Key, Victim> victims = new HashMap<>();
+    private final KeyTable<Listener> listeners = new KeyTable<>();
+    private final KeyTable<ScanPair> pairs = new KeyTable<>();
+    private final KeyTable<Victim> victims = new KeyTable<>();
     private final Key probe = new Key();
     private long nextSweep = Long.MIN_VALUE;
     long untracked;
@@ -148,7 +145,7 @@ final class Aggregates {
         if (l == null && listeners.size() < settings.maxTrackedKeys()) {
             l = new Listener(probe, t);
             l.winFirstSyn = t;
-            listeners.put(l, l);
+            listeners.add(l);
         } else if (l == null) {
             untracked++;
         }
@@ -170,7 +167,7 @@ final class Aggregates {
         ScanPair s = pairs.get(probe.set(p.ipVersion, p.srcHi, p.srcLo, p.dstHi, p.dstLo, 0));
         if (s == null && pairs.size() < settings.maxTrackedKeys()) {
             s = new ScanPair(probe, t);
-            pairs.put(s, s);
+            pairs.add(s);
         } else if (s == null) {
             untracked++;
         }
@@ -206,7 +203,7 @@ final class Aggregates {
                 v = victims.get(probe.set(p.ipVersion, p.dstHi, p.dstLo, 0, 0, 0));
                 if (v == null && victims.size() < settings.maxTrackedKeys()) {
                     v = new Victim(probe, t);
-                    victims.put(v, v);
+                    victims.add(v);
                 } else if (v == null) {
                     untracked++;
                     return;
@@ -256,37 +253,36 @@ final class Aggregates {
 
     /** Rolls every window forward to {@code t}, as a packet at {@code t} would roll its own key's windows. */
     void advanceTime(long t) {
-        for (Listener l : listeners.values()) rollListener(l, t);
-        for (ScanPair s : pairs.values()) rollScan(s, t);
-        for (Victim v : victims.values()) rollVictim(v, t);
+        listeners.forEach(l -> rollListener(l, t));
+        pairs.forEach(s -> rollScan(s, t));
+        victims.forEach(v -> rollVictim(v, t));
         sweep(t);
     }
 
     /** Evaluates every open window as of {@code t}: called before the end-of-capture per-connection checks. */
     void closeWindows(long t) {
-        for (Listener l : listeners.values()) {
+        listeners.forEach(l -> {
             evaluateListener(l);
             resetListenerWindow(l, t);
-        }
-        for (ScanPair s : pairs.values()) {
+        });
+        pairs.forEach(s -> {
             evaluateScan(s);
             resetScanWindow(s, t);
-        }
-        for (Victim v : victims.values()) {
+        });
+        victims.forEach(v -> {
             evaluateVictim(v);
             resetVictimWindow(v, t);
-        }
+        });
     }
 
     /** Reports every interval still open. */
     void finish() {
-        for (Listener l : sorted(listeners.values())) if (l.active) endFlood(l);
-        for (ScanPair s : sorted(pairs.values())) if (s.active) endScan(s);
-        for (Victim v : sorted(victims.values())) if (v.active) endBackscatter(v);
+        for (Listener l : sorted(listeners.entries())) if (l.active) endFlood(l);
+        for (ScanPair s : sorted(pairs.entries())) if (s.active) endScan(s);
+        for (Victim v : sorted(victims.entries())) if (v.active) endBackscatter(v);
     }
 
-    private static <E extends Entry> List<E> sorted(java.util.Collection<E> c) {
-        List<E> l = new ArrayList<>(c);
+    private static <E extends Entry> List<E> sorted(List<E> l) {
         l.sort((a, b) -> Long.compare(a.winStart, b.winStart));
         return l;
     }
@@ -504,15 +500,11 @@ final class Aggregates {
         sweep(victims, t - 2 * settings.backscatterWindowNanos());
     }
 
-    private void sweep(HashMap<Key, ? extends Entry> map, long idleBefore) {
-        for (Iterator<? extends Entry> it = map.values().iterator(); it.hasNext(); ) {
-            Entry e = it.next();
-            if (e.lastSeen < idleBefore) {
-                if (e instanceof Listener l) { evaluateListener(l); if (l.active) endFlood(l); }
-                else if (e instanceof ScanPair s) { evaluateScan(s); if (s.active) endScan(s); }
-                else if (e instanceof Victim v) { evaluateVictim(v); if (v.active) endBackscatter(v); }
-                it.remove();
-            }
+    private void sweep(KeyTable<? extends Entry> table, long idleBefore) {
+        for (Entry e : table.removeIf(e -> e.lastSeen < idleBefore)) {
+            if (e instanceof Listener l) { evaluateListener(l); if (l.active) endFlood(l); }
+            else if (e instanceof ScanPair s) { evaluateScan(s); if (s.active) endScan(s); }
+            else if (e instanceof Victim v) { evaluateVictim(v); if (v.active) endBackscatter(v); }
         }
     }
 
