@@ -24,7 +24,8 @@ import org.pcap4j.core.PcapStat;
 import org.pcap4j.core.Pcaps;
 
 /**
- * Captures packets from a network interface through libpcap (pcap4j), as a {@link CaptureReader}.
+ * Captures packets from a network interface through libpcap (pcap4j), as a {@link CaptureReader}; or, with
+ * {@link #replay}, reads a capture file through libpcap's offline reader with the same code.
  *
  * <p>pcap4j opens and configures the handle; packets are read with {@link BlockRead} (one native call for a run of
  * up to {@value BlockRead#MAX_PACKETS} packets, no objects), else with {@link DirectRead} (one native call a packet),
@@ -35,7 +36,7 @@ import org.pcap4j.core.Pcaps;
  * few milliseconds and tries again, so {@link #poll(PacketRecord, long)} returns within its wait even on a silent
  * interface (libpcap's own read timeout does not fire on an idle interface with TPACKET_V3) and {@link #stop()} ends
  * {@link #next(PacketRecord)} promptly from any thread. Only the raw bytes are taken from pcap4j, never its decoded
- * packets; they are copied into one reused buffer. Packet numbers count from 1 and {@link PacketRecord#fileOffset}
+ * packets; they are copied into reused arrays. Packet numbers count from 1 and {@link PacketRecord#fileOffset}
  * is the offset the record has in a classic pcap file of the same packets (as {@link PcapWriter} writes them).
  */
 public final class LiveCapture implements CaptureReader {
