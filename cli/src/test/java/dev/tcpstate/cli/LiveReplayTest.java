@@ -295,6 +295,14 @@ class LiveReplayTest {
                 + " libpcap reads plain pcap and pcapng, not compressed files)\n");
     }
 
+    @Test
+    void directory_oneLine_exit3() {
+        Cli r = Cli.run("live", "--replay", dir.toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCode.CAPTURE_UNREADABLE);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("tcpstate: " + dir + ": is a directory\n");
+    }
+
     /** A file cut in the middle of a packet: what came before is analysed and summarised, with exit code 3. */
     @Test
     void cutFile_analysesWhatCameBefore_exit3() throws IOException {

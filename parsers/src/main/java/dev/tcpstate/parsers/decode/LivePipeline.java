@@ -202,6 +202,9 @@ public final class LivePipeline {
         long limitNanos = Long.MAX_VALUE;
         long nextSecond = System.nanoTime() + SEC;
         try {
+            if (!capture.isReplay()) {
+                stats = capture.stats();
+            }
             b = free.take();
             while (!aborted) {
                 long stop = stopAt;

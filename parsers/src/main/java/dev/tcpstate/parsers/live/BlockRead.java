@@ -108,7 +108,7 @@ final class BlockRead implements AutoCloseable {
     /** An error or break pcap_dispatch returned after taking packets, returned once those are delivered. */
     private int pending;
 
-    /** The packet {@link #next()} found: time stamp (seconds, and micro- or nanoseconds), lengths, bytes. */
+    /** The packet {@link #next(boolean)} found: time stamp (seconds, and micro- or nanoseconds), lengths, bytes. */
     long seconds;
     long fraction;
     int capturedLength;
@@ -157,15 +157,16 @@ final class BlockRead implements AutoCloseable {
      * Makes the next packet current ({@link #seconds} ... {@link #dataOffset} into {@link #block()}), reading a new
      * run from libpcap when the last one is used up.
      *
+     * @param offline the handle reads a file: a run of no packets is its end, not a quiet interface
      * @return {@link DirectRead#PACKET}, {@link DirectRead#NONE} (nothing waiting), {@link DirectRead#END} (end of a
      *         file, or the loop was broken) or {@link DirectRead#ERROR} (see {@code pcap_geterr})
      */
-    int next(boolean file) {
+    int next(boolean offline) {
         if (position >= length) {
             int rc = fill();
             if (rc <= 0) {
                 if (rc == 0) {
-                    return file ? DirectRead.END : DirectRead.NONE;
+                    return offline ? DirectRead.END : DirectRead.NONE;
                 }
                 return rc == -2 ? DirectRead.END : DirectRead.ERROR;
             }

@@ -166,6 +166,8 @@ public final class LiveCapture implements CaptureReader {
             why = "no such file";
         } else if (lower.contains("permission denied")) {
             why = "permission denied";
+        } else if (lower.contains("is a directory")) {
+            why = "is a directory";
         } else if (lower.contains("unknown file format")) {
             why = "not a capture libpcap can read (unknown file format; libpcap reads plain pcap and pcapng, not"
                     + " compressed files)";
