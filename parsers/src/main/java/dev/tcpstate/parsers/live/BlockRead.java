@@ -79,6 +79,9 @@ final class BlockRead implements AutoCloseable {
     /** {@code void pcap_dump_close(pcap_dumper_t *)}: an {@code fclose}. */
     private static native void pcap_dump_close(long dumper);
 
+    /** {@code FILE *pcap_file(pcap_t *)}: the stream a file is read from, or null for an interface. */
+    private static native long pcap_file(long p);
+
     /** The C library calls used on the memory stream. */
     private static final class LibC {
         static native long open_memstream(long bufferLocation, long sizeLocation);
@@ -90,6 +93,34 @@ final class BlockRead implements AutoCloseable {
         static native int fclose(long file);
 
         static native void free(long pointer);
+    }
+
+    /**
+     * {@code __fsetlocking} (glibc, musl): stdio locks every stream on every call, an atomic operation each time in
+     * a process with threads; a stream only the capturing thread uses does not need it.
+     */
+    private static final class StdioLocking {
+        static final boolean AVAILABLE;
+        private static final int FSETLOCKING_BYCALLER = 2;
+
+        static {
+            boolean ok;
+            try {
+                Native.register(StdioLocking.class, Platform.C_LIBRARY_NAME);
+                ok = true;
+            } catch (Throwable t) {
+                ok = false;
+            }
+            AVAILABLE = ok;
+        }
+
+        static native int __fsetlocking(long file, int type);
+
+        static void byCaller(long file) {
+            if (AVAILABLE && file != 0) {
+                __fsetlocking(file, FSETLOCKING_BYCALLER);
+            }
+        }
     }
 
     private final long pcap;
@@ -150,6 +181,9 @@ final class BlockRead implements AutoCloseable {
             LibC.free(UNSAFE.getLong(bufferSlot));
             return null;
         }
+        // Both streams are used by the capturing thread alone (pcap_dump writes the one, a file is read from the other).
+        StdioLocking.byCaller(file);
+        StdioLocking.byCaller(pcap_file(pcap));
         return new BlockRead(pcap, slots, file, dumper);
     }
 
