@@ -9,6 +9,7 @@ import dev.tcpstate.analyzer.track.Connection;
 import dev.tcpstate.analyzer.track.ConnectionTracker;
 import dev.tcpstate.parsers.capture.PacketRecord;
 import dev.tcpstate.parsers.decode.DecodeResult;
+import dev.tcpstate.parsers.decode.LivePipeline;
 import dev.tcpstate.parsers.decode.PacketDecoder;
 import dev.tcpstate.parsers.decode.TcpPacket;
 import dev.tcpstate.parsers.live.LiveCapture;
@@ -39,40 +40,56 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code tcpstate live}: captures from an interface and reports anomalies as they happen. */
+/**
+ * {@code tcpstate live}: captures from an interface and reports anomalies as they happen; {@code --replay} feeds the
+ * same read path and analysis from a capture file.
+ */
 @Command(name = "live",
         description = {"Captures from a network interface (libpcap) and replays both endpoints' state machines as"
                 + " packets arrive: anomalies are printed as they are found, timers (TIME-WAIT, FIN-WAIT-2, SYN flood"
                 + " windows) also run on the wall clock while the interface is quiet, and when capturing stops"
                 + " (--duration, --count, Ctrl-C or SIGTERM) the final analysis runs and a summary follows.",
-                "Capturing needs root, or CAP_NET_RAW and CAP_NET_ADMIN on the java binary."},
+                "Capturing needs root, or CAP_NET_RAW and CAP_NET_ADMIN on the java binary.",
+                "--replay FILE runs the same read path and analysis on a capture file instead, through libpcap's"
+                        + " offline reader, as fast as it goes and on capture time only: to try a filter or settings"
+                        + " on a recorded trace, or to measure what the live path keeps up with."},
         mixinStandardHelpOptions = true,
         sortOptions = false,
         footerHeading = "%nExamples:%n",
         footer = {"  tcpstate live -i eth0 -f 'tcp port 443'",
                 "  tcpstate live -i eth0 --format jsonl | jq 'select(.severity != \"INFO\")'",
-                "  tcpstate live -i lo -f 'tcp port 8080' --duration 60 -w trace.pcap --fail-on-severity warning"})
+                "  tcpstate live -i lo -f 'tcp port 8080' --duration 60 -w trace.pcap --fail-on-severity warning",
+                "  tcpstate live --replay trace.pcap -f 'tcp port 443' -w port443.pcap"})
 final class LiveCommand implements Callable<Integer> {
 
     enum Format { TEXT, JSONL }
 
-    @Option(names = {"-i", "--interface"}, required = true, paramLabel = "IFACE",
-            description = "Interface to capture on (see 'tcpstate interfaces'); 'any' captures on all.")
+    @Option(names = {"-i", "--interface"}, paramLabel = "IFACE",
+            description = "Interface to capture on (see 'tcpstate interfaces'); 'any' captures on all. Required unless"
+                    + " --replay is given.")
     String iface;
+
+    @Option(names = "--replay", paramLabel = "FILE",
+            description = "Instead of an interface, read this pcap or pcapng file through libpcap's offline reader,"
+                    + " as fast as it goes, with the same read path, filter and analysis; timers run on capture time"
+                    + " only. To try a filter or settings on a recorded trace, or to measure capacity.")
+    String replayFile;
 
     @Option(names = {"-f", "--filter"}, paramLabel = "FILTER",
             description = "BPF filter in tcpdump syntax, e.g. 'tcp port 443'.")
     String filter;
 
-    @Option(names = "--snaplen", defaultValue = "" + LiveCapture.DEFAULT_SNAPLEN, paramLabel = "BYTES",
-            description = "Bytes kept per packet (default: ${DEFAULT-VALUE}: headers only; the analysis takes segment"
-                    + " lengths from the IP header).")
-    int snaplen;
+    @Option(names = "--snaplen", paramLabel = "BYTES",
+            description = "Bytes kept per packet (default: " + LiveCapture.DEFAULT_SNAPLEN + ": headers only; the"
+                    + " analysis takes segment lengths from the IP header). With --replay: packets are cut to it as"
+                    + " a capture would cut them (default: kept as the file holds them).")
+    Integer snaplen;
 
     @Option(names = "--promisc", description = "Put the interface in promiscuous mode.")
     boolean promisc;
 
-    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds.")
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds (with --replay:"
+            + " of capture time, from the first packet).")
     Double durationSeconds;
 
     @Option(names = "--count", paramLabel = "N", description = "Stop after N packets.")
@@ -90,7 +107,7 @@ final class LiveCommand implements Callable<Integer> {
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
             description = "Anomaly records on standard output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE});"
-                    + " each record is flushed as it is written.")
+                    + " records are flushed as soon as the packets that produced them have been analysed.")
     Format format;
 
     @Option(names = "--min-severity", defaultValue = "info", paramLabel = "SEVERITY",
@@ -151,8 +168,11 @@ final class LiveCommand implements Callable<Integer> {
 
         LiveCapture cap;
         try {
-            cap = LiveCapture.open(new LiveCapture.Options(iface, snaplen, promisc, filter,
-                    LiveCapture.DEFAULT_BUFFER_BYTES));
+            cap = replayFile != null
+                    ? LiveCapture.replay(replayFile, filter, snaplen == null ? 0 : snaplen)
+                    : LiveCapture.open(new LiveCapture.Options(iface,
+                            snaplen == null ? LiveCapture.DEFAULT_SNAPLEN : snaplen, promisc, filter,
+                            LiveCapture.DEFAULT_BUFFER_BYTES));
         } catch (LiveCaptureException e) {
             int code = e.kind() == LiveCaptureException.Kind.BAD_FILTER ? ExitCode.USAGE : ExitCode.CAPTURE_UNREADABLE;
             throw new CliException(code, e.getMessage(), e);
@@ -184,8 +204,13 @@ final class LiveCommand implements Callable<Integer> {
             }
             Runtime.getRuntime().addShutdownHook(hook);
             hooked = true;
-            err.println("tcpstate: capturing on " + iface + (filter == null ? "" : " (filter '" + filter + "')")
-                    + ", snap length " + cap.snaplen() + "; Ctrl-C stops");
+            if (cap.isReplay()) {
+                err.println("tcpstate: replaying " + replayFile + (filter == null ? "" : " (filter '" + filter + "')")
+                        + " through libpcap, snap length " + cap.snaplen());
+            } else {
+                err.println("tcpstate: capturing on " + iface + (filter == null ? "" : " (filter '" + filter + "')")
+                        + ", snap length " + cap.snaplen() + "; Ctrl-C stops");
+            }
             err.flush();
             exitCode = capture(cap, out, err, pcap, connWriter, shown, failCodes);
             return exitCode;
@@ -214,6 +239,7 @@ final class LiveCommand implements Callable<Integer> {
     private int capture(LiveCapture cap, PrintWriter out, PrintWriter err, PcapWriter pcap, ConnectionWriter connWriter,
                         Set<AnomalyType> shown, Set<AnomalyType> failCodes) {
         AnalyzeCommand.Summary summary = new AnalyzeCommand.Summary();
+        // The connection writer writes a connection out before the tracker reuses its objects, as analyze does.
         ConnectionListener next = connWriter == null ? summary : new ConnectionListener() {
             @Override
             public void onConnectionEnd(Connection c) {
@@ -221,107 +247,49 @@ final class LiveCommand implements Callable<Integer> {
                 connWriter.write(c);
             }
         };
-        long[] violations = {0};
         AnomalyWriter writer = AnomalyWriter.create(format == Format.JSONL ? AnomalyWriter.Format.JSONL
                 : AnomalyWriter.Format.TEXT, out);
+        Loop loop = new Loop(cap, out, err, summary);
         AnomalyDetector detector = new AnomalyDetector(settings.anomalies(), a -> {
             summary.anomaly(a);
             if (violates(a, failCodes)) {
-                violations[0]++;
+                loop.violations++;
             }
             if (AnomaliesCommand.accepts(a, minSeverity, shown)) {
                 writer.write(a);
-                out.flush();
+                loop.unflushed = true;
             }
-        }, next);
-        ConnectionTracker tracker = new ConnectionTracker(settings.analyzer(), detector);
+        }, next).recycleMarks();
+        ConnectionTracker tracker = new ConnectionTracker(settings.analyzer(), detector).recycleConnections();
         tracker.setMaxLiveConnections(maxConnections);
-        PacketDecoder decoder = new PacketDecoder(settings.decoder());
-        PacketRecord record = new PacketRecord();
-        TcpPacket tcp = new TcpPacket();
+        loop.detector = detector;
+        loop.tracker = tracker;
 
-        boolean statusOn = status || stderrIsTerminal();
-        long statusEvery = (long) (statusInterval * SEC);
-        long started = openedMono;
-        long stopAt = started + (durationSeconds == null ? Long.MAX_VALUE / 2 : (long) (durationSeconds * SEC));
-        long nextStatus = started + statusEvery;
-        long nextFlush = started + SEC;
-        long packets = 0, segments = 0, lastPacketNanos = Long.MIN_VALUE;
-        long evictionsWarned = 0;
-        int code = ExitCode.OK;
-        long startWall = openedWall;
-
-        // Once told to stop (signal, --duration), the packets libpcap already holds are still taken, up to the
-        // moment of the stop, so what was on the wire before it is analysed and written.
-        boolean draining = false;
-        long drainUntil = Long.MAX_VALUE;
-        while (count == null || packets < count) {
-            long mono = System.nanoTime();
-            if (!draining && (stopRequested || mono - stopAt >= 0)) {
-                draining = true;
-                drainUntil = wallNanos();
-            }
-            boolean got;
-            try {
-                got = cap.poll(record, draining ? 0 : Math.min(250, Math.max(1, (stopAt - mono) / 1_000_000L)));
-            } catch (IOException e) {
-                err.println("tcpstate: " + e.getMessage());
-                code = ExitCode.CAPTURE_UNREADABLE;
-                break;
-            }
-            if (draining && (!got || record.timestampNanos > drainUntil)) {
-                break;
-            }
-            if (got) {
-                packets++;
-                if (record.timestampNanos > lastPacketNanos) {
-                    lastPacketNanos = record.timestampNanos;
-                }
-                if (pcap != null) {
-                    try {
-                        pcap.write(record);
-                    } catch (IOException e) {
-                        err.println("tcpstate: -w " + pcapFile + ": write failed: " + reason(e) + "; capturing on");
-                        closeQuietly(pcap, err, null);
-                        pcap = null;
-                        code = ExitCode.CAPTURE_UNREADABLE;
-                    }
-                }
-                if (decoder.decode(record, tcp) == DecodeResult.TCP) {
-                    segments++;
-                    tracker.onPacket(tcp);
-                } else {
-                    tracker.advanceTime(record.timestampNanos);
-                }
-                if (tracker.evictedConnections() > evictionsWarned) {
-                    if (evictionsWarned == 0) {
-                        err.println("tcpstate: warning: more than " + maxConnections + " live connections; the least"
-                                + " recently active leave the table early (--max-connections)");
-                        err.flush();
-                    }
-                    evictionsWarned = tracker.evictedConnections();
-                }
-            } else {
-                // Quiet: let the timers run on the wall clock, a little behind it for packets still in flight.
-                long t = wallNanos() - WALL_CLOCK_LAG_NANOS;
-                tracker.advanceTime(t);
-                detector.advanceTime(t);
-            }
-            mono = System.nanoTime();
-            if (mono - nextFlush >= 0) {
-                nextFlush = mono + SEC;
-                flushQuietly(pcap);
-                out.flush();
-            }
-            if (statusOn && mono - nextStatus >= 0) {
-                nextStatus = mono + statusEvery;
-                err.println(statusLine(packets, tracker, summary, cap.stats()));
-                err.flush();
-            }
+        LivePipeline pipeline = new LivePipeline(cap, new PacketDecoder(settings.decoder()));
+        loop.pipeline = pipeline;
+        if (pcap != null) {
+            pipeline.writeTo(pcap);
         }
-        cap.stop();
+        if (count != null) {
+            pipeline.maxPackets(count);
+        }
+        if (cap.isReplay() && durationSeconds != null) {
+            pipeline.captureTimeLimit((long) (durationSeconds * SEC));
+        }
+        int code = ExitCode.OK;
+        try {
+            pipeline.run(loop);
+        } catch (IOException e) {
+            err.println("tcpstate: " + e.getMessage());
+            code = ExitCode.CAPTURE_UNREADABLE;
+        }
+        loop.reportWriteFailure();
+        if (loop.code != ExitCode.OK) {
+            code = loop.code;
+        }
         LiveStats stats = cap.stats();
-        long end = Math.max(wallNanos(), lastPacketNanos);
+        long end = !cap.isReplay() ? Math.max(wallNanos(), loop.lastPacketNanos)
+                : loop.lastPacketNanos == Long.MIN_VALUE ? 0 : loop.lastPacketNanos;
         tracker.finish(end);
         detector.finish(end);
         summary.suppressed(detector.suppressedCounts());
@@ -333,14 +301,126 @@ final class LiveCommand implements Callable<Integer> {
             sout.println("no anomalies");
         }
         sout.println();
-        printSummary(sout, startWall, end, packets, segments, stats, tracker, summary, pcap);
+        long start = cap.isReplay() ? loop.firstPacketNanos : openedWall;
+        printSummary(sout, start, end, loop.packets, loop.segments, stats, tracker, summary,
+                pcap == null ? null : pipeline.writeFailure() != null ? -1 : pcap.records());
         sout.flush();
-        if (code == ExitCode.OK && violations[0] > 0) {
-            err.println("tcpstate: policy violated: " + violations[0] + " anomal" + (violations[0] == 1 ? "y" : "ies")
+        if (code == ExitCode.OK && loop.violations > 0) {
+            err.println("tcpstate: policy violated: " + loop.violations + " anomal" + (loop.violations == 1 ? "y" : "ies")
                     + " matched " + policyText());
             code = ExitCode.POLICY_VIOLATED;
         }
         return code;
+    }
+
+    /**
+     * The analysis side of the pipeline: every packet into the tracker, and on every tick the housekeeping (flushing
+     * the anomaly records, the status line, the stop, and while the interface is quiet, the timers on the wall clock).
+     */
+    private final class Loop implements LivePipeline.Sink {
+        private final LiveCapture cap;
+        private final PrintWriter out;
+        private final PrintWriter err;
+        private final AnalyzeCommand.Summary summary;
+        private final boolean statusOn = status || stderrIsTerminal();
+        private final long statusEvery = (long) (statusInterval * SEC);
+        private final long stopAt;
+        private long nextStatus;
+        private long nextFlush;
+        ConnectionTracker tracker;
+        AnomalyDetector detector;
+        LivePipeline pipeline;
+        long packets;
+        long segments;
+        long firstPacketNanos = Long.MIN_VALUE;
+        long lastPacketNanos = Long.MIN_VALUE;
+        long violations;
+        boolean unflushed;
+        int code = ExitCode.OK;
+        private long evictionsWarned;
+        private boolean stopping;
+        private boolean writeFailureReported;
+
+        Loop(LiveCapture cap, PrintWriter out, PrintWriter err, AnalyzeCommand.Summary summary) {
+            this.cap = cap;
+            this.out = out;
+            this.err = err;
+            this.summary = summary;
+            long started = openedMono;
+            // A replay runs on capture time alone: its --duration is a capture time limit in the pipeline.
+            this.stopAt = durationSeconds == null || cap.isReplay() ? Long.MAX_VALUE
+                    : started + (long) (durationSeconds * SEC);
+            this.nextStatus = started + statusEvery;
+            this.nextFlush = started + SEC;
+        }
+
+        @Override
+        public void accept(PacketRecord record, DecodeResult result, TcpPacket tcp) {
+            long t = record.timestampNanos;
+            packets++;
+            if (firstPacketNanos == Long.MIN_VALUE) {
+                firstPacketNanos = t;
+            }
+            if (t > lastPacketNanos) {
+                lastPacketNanos = t;
+            }
+            if (tcp != null) {
+                segments++;
+                tracker.onPacket(tcp);
+            } else {
+                tracker.advanceTime(t);
+            }
+            if (tracker.evictedConnections() > evictionsWarned) {
+                if (evictionsWarned == 0) {
+                    err.println("tcpstate: warning: more than " + maxConnections + " live connections; the least"
+                            + " recently active leave the table early (--max-connections)");
+                    err.flush();
+                }
+                evictionsWarned = tracker.evictedConnections();
+            }
+        }
+
+        @Override
+        public long tick(boolean quiet) {
+            if (quiet && !cap.isReplay()) {
+                // Quiet: let the timers run on the wall clock, a little behind it for packets still in flight.
+                long t = wallNanos() - WALL_CLOCK_LAG_NANOS;
+                tracker.advanceTime(t);
+                detector.advanceTime(t);
+            }
+            if (unflushed) {
+                // Anomaly records go out as soon as the packets that produced them have been analysed.
+                unflushed = false;
+                out.flush();
+            }
+            reportWriteFailure();
+            long mono = System.nanoTime();
+            if (!stopping && (stopRequested || mono - stopAt >= 0)) {
+                stopping = true;
+                pipeline.stop();
+            }
+            if (mono - nextFlush >= 0) {
+                nextFlush = mono + SEC;
+                out.flush();
+            }
+            if (statusOn && mono - nextStatus >= 0) {
+                nextStatus = mono + statusEvery;
+                err.println(statusLine(packets, tracker, summary, pipeline.stats()));
+                err.flush();
+            }
+            return stopping ? 250 : Math.min(250, Math.max(1, (stopAt - mono) / 1_000_000L));
+        }
+
+        /** Prints the -w write failure, once, when there was one (the exit code is then 3). */
+        void reportWriteFailure() {
+            IOException e = pipeline.writeFailure();
+            if (e != null && !writeFailureReported) {
+                writeFailureReported = true;
+                err.println("tcpstate: -w " + pcapFile + ": write failed: " + reason(e) + "; capturing on");
+                err.flush();
+                code = ExitCode.CAPTURE_UNREADABLE;
+            }
+        }
     }
 
     private boolean violates(Anomaly a, Set<AnomalyType> failCodes) {
@@ -362,22 +442,32 @@ final class LiveCommand implements Callable<Integer> {
         return sb.toString();
     }
 
+    /** {@code written}: packets written to the -w file, -1 when a write failed, null without -w. */
     private void printSummary(PrintWriter o, long startWall, long end, long packets, long segments, LiveStats stats,
-                              ConnectionTracker tracker, AnalyzeCommand.Summary s, PcapWriter pcap) {
-        row(o, "interface", iface + (filter == null ? "" : " (filter '" + filter + "')"));
-        row(o, "captured", CaptureTime.format(startWall) + " to " + CaptureTime.format(end));
+                              ConnectionTracker tracker, AnalyzeCommand.Summary s, Long written) {
+        String filtered = filter == null ? "" : " (filter '" + filter + "')";
+        if (replayFile != null) {
+            row(o, "replayed", replayFile + filtered);
+            row(o, "captured", packets == 0 ? "no packets"
+                    : CaptureTime.format(startWall) + " to " + CaptureTime.format(end));
+        } else {
+            row(o, "interface", iface + filtered);
+            row(o, "captured", CaptureTime.format(startWall) + " to " + CaptureTime.format(end));
+        }
         row(o, "packets", Long.toString(packets));
-        row(o, "kernel", stats == null ? "statistics unavailable"
-                : stats.received() + " received, " + stats.dropped() + " dropped, " + stats.droppedByInterface()
-                + " dropped by the interface");
+        if (replayFile == null) {
+            row(o, "kernel", stats == null ? "statistics unavailable"
+                    : stats.received() + " received, " + stats.dropped() + " dropped, " + stats.droppedByInterface()
+                    + " dropped by the interface");
+        }
         row(o, "TCP segments", Long.toString(segments));
         row(o, "connections", s.connections + (tracker.evictedConnections() > 0
                 ? " (" + tracker.evictedConnections() + " evicted early: --max-connections)" : ""));
         row(o, "anomalies", s.anomalies + (s.suppressedTotal() > 0
                 ? " (and " + s.suppressedTotal() + " repeats not reported)" : ""));
         if (pcapFile != null) {
-            row(o, "written", pcapFile + (pcap == null ? " (incomplete: a write failed)"
-                    : " (" + pcap.records() + " packets)"));
+            row(o, "written", pcapFile + (written == null || written < 0 ? " (incomplete: a write failed)"
+                    : " (" + written + " packets)"));
         }
         o.println();
         o.println("Connections by final state (originator/responder):");
@@ -407,7 +497,8 @@ final class LiveCommand implements Callable<Integer> {
                 + "  connections " + tracker.liveConnections() + " live, " + s.connections + " ended"
                 + (tracker.evictedConnections() > 0 ? ", " + tracker.evictedConnections() + " evicted" : "")
                 + "  anomalies " + s.anomalies
-                + "  kernel drops " + (stats == null ? "?" : Long.toString(stats.dropped() + stats.droppedByInterface()));
+                + (replayFile != null ? ""
+                : "  kernel drops " + (stats == null ? "?" : Long.toString(stats.dropped() + stats.droppedByInterface())));
     }
 
     /** Ctrl-C or SIGTERM: stop capturing, let the command finish its outputs, then end with its exit code. */
@@ -430,7 +521,18 @@ final class LiveCommand implements Callable<Integer> {
         if (count != null && count < 1) {
             throw new CommandLine.ParameterException(cmd, "--count must be at least 1");
         }
-        if (snaplen < 64 || snaplen > 262_144) {
+        if (replayFile != null && iface != null) {
+            throw new CommandLine.ParameterException(cmd, "--replay and -i/--interface cannot be used together:"
+                    + " --replay reads a capture file instead of an interface");
+        }
+        if (replayFile == null && iface == null) {
+            throw new CommandLine.ParameterException(cmd, "Missing required option: '--interface=IFACE'"
+                    + " (or --replay FILE)");
+        }
+        if (replayFile != null && promisc) {
+            throw new CommandLine.ParameterException(cmd, "--promisc applies to an interface, not to --replay");
+        }
+        if (snaplen != null && (snaplen < 64 || snaplen > 262_144)) {
             throw new CommandLine.ParameterException(cmd, "--snaplen must be between 64 and 262144 bytes");
         }
         if (!(statusInterval > 0)) {
@@ -478,24 +580,12 @@ final class LiveCommand implements Callable<Integer> {
         return m == null ? e.getClass().getSimpleName() : m;
     }
 
-    private static void flushQuietly(PcapWriter w) {
-        if (w != null) {
-            try {
-                w.flush();
-            } catch (IOException e) {
-                // reported on close
-            }
-        }
-    }
-
     private static void closeQuietly(PcapWriter w, PrintWriter err, String what) {
         if (w != null) {
             try {
                 w.close();
             } catch (IOException e) {
-                if (what != null) {
-                    err.println("tcpstate: " + what + ": " + reason(e));
-                }
+                err.println("tcpstate: " + what + ": " + reason(e));
             }
         }
     }

@@ -4,7 +4,6 @@ import dev.tcpstate.parsers.capture.CaptureReader;
 import dev.tcpstate.parsers.capture.PacketRecord;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -30,7 +29,6 @@ public final class DecodePipeline {
         void accept(PacketRecord record, DecodeResult result, TcpPacket tcp);
     }
 
-    static final int BATCH_RECORDS = 2048;
     static final int BATCHES = 8;
     private static final DecodeResult[] RESULTS = DecodeResult.values();
 
@@ -40,78 +38,6 @@ public final class DecodePipeline {
     public DecodePipeline(CaptureReader reader, PacketDecoder decoder) {
         this.reader = reader;
         this.decoder = decoder;
-    }
-
-    /** A run of records: their bytes back to back, their facts in parallel arrays, and after decoding, the results. */
-    private static final class Batch {
-        byte[] data = new byte[1 << 18];
-        ByteBuffer buffer = ByteBuffer.wrap(data);
-        int used;
-        int count;
-        boolean last;
-        final int[] offset = new int[BATCH_RECORDS];
-        final int[] capLen = new int[BATCH_RECORDS];
-        final long[] origLen = new long[BATCH_RECORDS];
-        final long[] ts = new long[BATCH_RECORDS];
-        final long[] number = new long[BATCH_RECORDS];
-        final long[] fileOffset = new long[BATCH_RECORDS];
-        final int[] linkType = new int[BATCH_RECORDS];
-        final int[] iface = new int[BATCH_RECORDS];
-        final byte[] result = new byte[BATCH_RECORDS];
-        final TcpPacket[] tcp = new TcpPacket[BATCH_RECORDS];
-        int generation;
-
-        Batch() {
-            for (int i = 0; i < BATCH_RECORDS; i++) {
-                tcp[i] = new TcpPacket();
-            }
-        }
-
-        boolean fits(int n) {
-            return count < BATCH_RECORDS && used + n <= data.length;
-        }
-
-        void add(PacketRecord r) {
-            if (used + r.capturedLength > data.length) {
-                // A single record larger than the batch's bytes: grow (bounded by the reader's own limits).
-                byte[] bigger = new byte[Math.max(data.length * 2, used + r.capturedLength)];
-                System.arraycopy(data, 0, bigger, 0, used);
-                data = bigger;
-                buffer = ByteBuffer.wrap(data);
-            }
-            int i = count++;
-            System.arraycopy(r.buffer.array(), r.buffer.arrayOffset() + r.offset, data, used, r.capturedLength);
-            offset[i] = used;
-            capLen[i] = r.capturedLength;
-            origLen[i] = r.originalLength;
-            ts[i] = r.timestampNanos;
-            number[i] = r.packetNumber;
-            fileOffset[i] = r.fileOffset;
-            linkType[i] = r.linkType;
-            iface[i] = r.interfaceId;
-            used += r.capturedLength;
-        }
-
-        void view(int i, PacketRecord r) {
-            r.packetNumber = number[i];
-            r.timestampNanos = ts[i];
-            r.linkType = linkType[i];
-            r.interfaceId = iface[i];
-            r.originalLength = origLen[i];
-            r.capturedLength = capLen[i];
-            r.fileOffset = fileOffset[i];
-            r.offset = offset[i];
-            if (r.buffer != buffer) {
-                r.buffer = buffer;
-                r.bufferGeneration++;
-            }
-        }
-
-        void clear() {
-            used = 0;
-            count = 0;
-            last = false;
-        }
     }
 
     private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES);

@@ -24,17 +24,19 @@ import org.pcap4j.core.PcapStat;
 import org.pcap4j.core.Pcaps;
 
 /**
- * Captures packets from a network interface through libpcap (pcap4j), as a {@link CaptureReader}.
+ * Captures packets from a network interface through libpcap (pcap4j), as a {@link CaptureReader}; or, with
+ * {@link #replay}, reads a capture file through libpcap's offline reader with the same code.
  *
- * <p>pcap4j opens and configures the handle; packets are read with {@link DirectRead} (one native call a packet, no
- * objects), or with pcap4j's {@code getNextRawPacketEx} when that is not available or the system property
- * {@code tcpstate.live.pcap4jRead} is true.
+ * <p>pcap4j opens and configures the handle; packets are read with {@link BlockRead} (one native call for a run of
+ * up to {@value BlockRead#MAX_PACKETS} packets, no objects), else with {@link DirectRead} (one native call a packet),
+ * else with pcap4j's {@code getNextRawPacketEx}, whichever is available first. The system property
+ * {@value #READ_PROPERTY} ({@code block}, {@code packet} or {@code pcap4j}) picks one where it is available.
  *
  * <p>The handle is opened in immediate mode and read without blocking: when nothing is waiting the reader sleeps a
  * few milliseconds and tries again, so {@link #poll(PacketRecord, long)} returns within its wait even on a silent
  * interface (libpcap's own read timeout does not fire on an idle interface with TPACKET_V3) and {@link #stop()} ends
  * {@link #next(PacketRecord)} promptly from any thread. Only the raw bytes are taken from pcap4j, never its decoded
- * packets; they are copied into one reused buffer. Packet numbers count from 1 and {@link PacketRecord#fileOffset}
+ * packets; they are copied into reused arrays. Packet numbers count from 1 and {@link PacketRecord#fileOffset}
  * is the offset the record has in a classic pcap file of the same packets (as {@link PcapWriter} writes them).
  */
 public final class LiveCapture implements CaptureReader {
@@ -44,6 +46,8 @@ public final class LiveCapture implements CaptureReader {
     public static final int DEFAULT_BUFFER_BYTES = 32 << 20;
     /** The property pcap4j reads for the library's name. */
     static final String LIB_NAME_PROPERTY = "org.pcap4j.core.pcapLibName";
+    /** The system property that picks the read path: block (the default), packet or pcap4j. */
+    public static final String READ_PROPERTY = "tcpstate.live.read";
     private static final long IDLE_SLEEP_MILLIS = 5;
 
     /**
@@ -68,28 +72,121 @@ public final class LiveCapture implements CaptureReader {
     }
 
     private final PcapHandle handle;
-    /** The fast read path, or null to use pcap4j's own call. */
+    /** The read path: runs of packets, or else one packet a call, or else (both null) pcap4j's own call. */
+    private final BlockRead block;
     private final DirectRead direct;
     private final boolean nanos;
     private final String name;
     private final int linkType;
     private final int snaplen;
+    /** Read from a file ({@link #replay}), not an interface. */
+    private final boolean replay;
+    /** Where packets are copied to (the block reader has its own array). */
     private final byte[] data;
-    private final ByteBuffer buffer;
+    /** Bytes kept of each packet: the snap length a replay emulates, else all that libpcap gives. */
+    private final int keep;
+    /** The array of the packets handed out, wrapped: {@link #data}, or the block reader's. */
+    private ByteBuffer buffer;
     private volatile boolean stopped;
     private boolean closed;
     private long packets;
     private long offset = 24;
 
-    private LiveCapture(PcapHandle handle, String name, int linkType, int snaplen) {
+    private LiveCapture(PcapHandle handle, String name, int linkType, int snaplen, boolean replay, int keep) {
         this.handle = handle;
-        this.direct = Boolean.getBoolean("tcpstate.live.pcap4jRead") ? null : DirectRead.of(handle);
+        String read = System.getProperty(READ_PROPERTY, "block");
+        this.block = read.equals("block") ? BlockRead.of(handle) : null;
+        this.direct = block == null && !read.equals("pcap4j") ? DirectRead.of(handle) : null;
         this.nanos = handle.getTimestampPrecision() == PcapHandle.TimestampPrecision.NANO;
         this.name = name;
         this.linkType = linkType;
         this.snaplen = snaplen;
+        this.replay = replay;
         this.data = new byte[Math.max(snaplen, 1 << 16)];
+        this.keep = keep > 0 ? keep : Integer.MAX_VALUE;
         this.buffer = ByteBuffer.wrap(data);
+    }
+
+    /**
+     * Reads a capture file through libpcap's offline reader (nanosecond timestamps where libpcap offers them) with
+     * the same read path as a live capture: {@link #poll} and {@link #next} return the file's packets that pass the
+     * filter, then report the end ({@link #stopped()} turns true). Nothing waits: a packet is always ready until the
+     * end. {@link #stats()} is null (a file has no kernel counters).
+     *
+     * @param file    a pcap or pcapng file libpcap can read (not compressed)
+     * @param filter  a BPF filter expression (tcpdump syntax), or null for every packet
+     * @param snaplen bytes kept per packet, as a live capture with this snap length would keep them; 0 keeps what
+     *                the file holds
+     * @throws LiveCaptureException with a one-line message when the file cannot be opened as a capture
+     *                              ({@link LiveCaptureException.Kind#UNREADABLE_FILE}), libpcap is missing or the
+     *                              filter does not compile
+     */
+    public static LiveCapture replay(String file, String filter, int snaplen) throws LiveCaptureException {
+        PcapHandle handle;
+        try {
+            try {
+                handle = Pcaps.openOffline(file, PcapHandle.TimestampPrecision.NANO);
+            } catch (PcapNativeException e) {
+                if (!String.valueOf(e.getMessage()).contains("is not supported")) {
+                    throw unreadable(file, e);
+                }
+                // A libpcap without pcap_open_offline_with_tstamp_precision (before 1.5): microseconds then.
+                try {
+                    handle = Pcaps.openOffline(file);
+                } catch (PcapNativeException e2) {
+                    throw unreadable(file, e2);
+                }
+            }
+        } catch (LinkageError e) {
+            throw libpcapMissing(e);
+        }
+        try {
+            setFilter(handle, filter);
+            int fileSnaplen = handle.getSnapshot();
+            return new LiveCapture(handle, file, linkTypeOf(handle.getDlt().value()),
+                    snaplen > 0 ? snaplen : fileSnaplen, true, snaplen);
+        } catch (NotOpenException e) {
+            handle.close();
+            throw new LiveCaptureException(LiveCaptureException.Kind.OTHER, file + ": " + e.getMessage(), e);
+        } catch (LiveCaptureException e) {
+            handle.close();
+            throw e;
+        }
+    }
+
+    private static LiveCaptureException unreadable(String file, PcapNativeException e) {
+        String m = String.valueOf(e.getMessage()).strip();
+        // libpcap names the file itself in some messages ("FILE: No such file or directory").
+        if (m.startsWith(file + ": ")) {
+            m = m.substring(file.length() + 2);
+        }
+        String lower = m.toLowerCase(Locale.ROOT);
+        String why;
+        if (lower.contains("no such file")) {
+            why = "no such file";
+        } else if (lower.contains("permission denied")) {
+            why = "permission denied";
+        } else if (lower.contains("is a directory")) {
+            why = "is a directory";
+        } else if (lower.contains("unknown file format")) {
+            why = "not a capture libpcap can read (unknown file format; libpcap reads plain pcap and pcapng, not"
+                    + " compressed files)";
+        } else {
+            why = "cannot read: " + (m.isEmpty() ? e.toString() : m);
+        }
+        return new LiveCaptureException(LiveCaptureException.Kind.UNREADABLE_FILE, file + ": " + why, e);
+    }
+
+    private static void setFilter(PcapHandle handle, String filter) throws LiveCaptureException, NotOpenException {
+        if (filter != null && !filter.isBlank()) {
+            try {
+                handle.setFilter(filter, BpfProgram.BpfCompileMode.OPTIMIZE);
+            } catch (PcapNativeException e) {
+                String m = String.valueOf(e.getMessage()).replaceFirst("^Error occurred in pcap_compile: ", "");
+                throw new LiveCaptureException(LiveCaptureException.Kind.BAD_FILTER,
+                        "filter '" + filter + "' does not compile: " + m, e);
+            }
+        }
     }
 
     /**
@@ -123,18 +220,10 @@ public final class LiveCapture implements CaptureReader {
             throw libpcapMissing(e);
         }
         try {
-            if (o.filter() != null && !o.filter().isBlank()) {
-                try {
-                    handle.setFilter(o.filter(), BpfProgram.BpfCompileMode.OPTIMIZE);
-                } catch (PcapNativeException e) {
-                    String m = String.valueOf(e.getMessage()).replaceFirst("^Error occurred in pcap_compile: ", "");
-                    throw new LiveCaptureException(LiveCaptureException.Kind.BAD_FILTER,
-                            "filter '" + o.filter() + "' does not compile: " + m, e);
-                }
-            }
+            setFilter(handle, o.filter());
             handle.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
             int dlt = handle.getDlt().value();
-            return new LiveCapture(handle, o.interfaceName(), linkTypeOf(dlt), handle.getSnapshot());
+            return new LiveCapture(handle, o.interfaceName(), linkTypeOf(dlt), handle.getSnapshot(), false, 0);
         } catch (PcapNativeException | NotOpenException e) {
             handle.close();
             throw new LiveCaptureException(LiveCaptureException.Kind.OTHER,
@@ -272,74 +361,103 @@ public final class LiveCapture implements CaptureReader {
      * @return true when {@code record} holds a packet; false when none arrived in time or capturing stopped
      */
     public boolean poll(PacketRecord record, long waitMillis) throws IOException {
-        long deadline = System.nanoTime() + Math.max(0, waitMillis) * 1_000_000L;
+        long deadline = 0;
+        boolean waiting = false; // the clock is read only once nothing is waiting
         while (!stopped) {
-            if (direct != null) {
-                int rc = direct.next(data);
-                if (rc == DirectRead.PACKET) {
-                    long frac = nanos ? direct.fraction : direct.fraction * 1000L;
-                    fill(record, direct.seconds * 1_000_000_000L + frac, direct.capturedLength,
-                            direct.originalLength);
-                    return true;
-                }
-                if (rc == DirectRead.END) {
-                    stopped = true;
-                    return false;
-                }
-                if (rc == DirectRead.ERROR) {
-                    String m;
-                    try {
-                        m = handle.getError();
-                    } catch (NotOpenException e) {
-                        m = "handle closed";
-                    }
-                    throw new IOException(name + ": capture failed: " + m);
-                }
-                if (System.nanoTime() - deadline >= 0) {
-                    return false;
-                }
-                try {
-                    Thread.sleep(IDLE_SLEEP_MILLIS);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    stopped = true;
-                    return false;
-                }
-                continue;
+            int rc = block != null ? readBlock(record) : direct != null ? readDirect(record) : readPcap4j(record);
+            if (rc == DirectRead.PACKET) {
+                return true;
             }
-            byte[] raw;
-            try {
-                raw = handle.getNextRawPacketEx();
-            } catch (TimeoutException e) {
-                if (System.nanoTime() - deadline >= 0) {
-                    return false;
-                }
-                try {
-                    Thread.sleep(IDLE_SLEEP_MILLIS);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    stopped = true;
-                    return false;
-                }
-                continue;
-            } catch (EOFException | NotOpenException e) {
+            if (rc == DirectRead.END) {
                 stopped = true;
                 return false;
-            } catch (PcapNativeException e) {
-                throw new IOException(name + ": capture failed: " + e.getMessage(), e);
             }
-            Timestamp ts = handle.getTimestamp();
-            Integer orig = handle.getOriginalLength();
-            int len = Math.min(raw.length, data.length);
-            System.arraycopy(raw, 0, data, 0, len);
-            fill(record, Math.floorDiv(ts.getTime(), 1000L) * 1_000_000_000L + ts.getNanos(), len,
-                    orig == null ? raw.length : orig);
-            return true;
+            if (waitMillis <= 0) {
+                return false;
+            }
+            long now = System.nanoTime();
+            if (!waiting) {
+                waiting = true;
+                deadline = now + waitMillis * 1_000_000L;
+            } else if (now - deadline >= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(IDLE_SLEEP_MILLIS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                stopped = true;
+                return false;
+            }
         }
         return false;
     }
 
-    private void fill(PacketRecord record, long timestampNanos, int len, long originalLength) {
+    /** The next packet of the block reader's run (a new run when it is used up), or nothing waiting, or the end. */
+    private int readBlock(PacketRecord record) throws IOException {
+        int rc = block.next(replay);
+        if (rc == DirectRead.PACKET) {
+            byte[] b = block.block();
+            if (buffer.array() != b) {
+                buffer = ByteBuffer.wrap(b);
+            }
+            long frac = nanos ? block.fraction : block.fraction * 1000L;
+            fill(record, block.seconds * 1_000_000_000L + frac, block.dataOffset,
+                    Math.min(block.capturedLength, keep), block.originalLength);
+        } else if (rc == DirectRead.ERROR) {
+            throw readFailure();
+        }
+        return rc;
+    }
+
+    /** One pcap_next_ex call: a packet into {@code record}, or nothing waiting, or the end. */
+    private int readDirect(PacketRecord record) throws IOException {
+        int rc = direct.next(data, keep);
+        if (rc == DirectRead.PACKET) {
+            long frac = nanos ? direct.fraction : direct.fraction * 1000L;
+            fill(record, direct.seconds * 1_000_000_000L + frac, 0, direct.capturedLength, direct.originalLength);
+        } else if (rc == DirectRead.ERROR) {
+            throw readFailure();
+        }
+        return rc;
+    }
+
+    private IOException readFailure() {
+        String m;
+        try {
+            m = handle.getError();
+        } catch (NotOpenException e) {
+            m = "handle closed";
+        }
+        return new IOException(name + ": " + failed() + m);
+    }
+
+    private String failed() {
+        return replay ? "read failed: " : "capture failed: ";
+    }
+
+    /** The same through pcap4j's own call. */
+    private int readPcap4j(PacketRecord record) throws IOException {
+        byte[] raw;
+        try {
+            raw = handle.getNextRawPacketEx();
+        } catch (TimeoutException e) {
+            return DirectRead.NONE;
+        } catch (EOFException | NotOpenException e) {
+            return DirectRead.END;
+        } catch (PcapNativeException e) {
+            throw new IOException(name + ": " + failed() + e.getMessage(), e);
+        }
+        Timestamp ts = handle.getTimestamp();
+        Integer orig = handle.getOriginalLength();
+        int len = Math.min(Math.min(raw.length, keep), data.length);
+        System.arraycopy(raw, 0, data, 0, len);
+        fill(record, Math.floorDiv(ts.getTime(), 1000L) * 1_000_000_000L + ts.getNanos(), 0, len,
+                orig == null ? raw.length : orig);
+        return DirectRead.PACKET;
+    }
+
+    private void fill(PacketRecord record, long timestampNanos, int at, int len, long originalLength) {
         record.packetNumber = ++packets;
         record.timestampNanos = timestampNanos;
         record.linkType = linkType;
@@ -352,7 +470,7 @@ public final class LiveCapture implements CaptureReader {
             record.buffer = buffer;
             record.bufferGeneration++;
         }
-        record.offset = 0;
+        record.offset = at;
     }
 
     /** Blocks until a packet arrives (true) or {@link #stop()} is called (false). */
@@ -375,9 +493,14 @@ public final class LiveCapture implements CaptureReader {
         return stopped;
     }
 
+    /** True when reading a file ({@link #replay}), not an interface. */
+    public boolean isReplay() {
+        return replay;
+    }
+
     /** The kernel's counters, or null when libpcap cannot give them. */
     public LiveStats stats() {
-        if (closed) {
+        if (closed || replay) {
             return null;
         }
         try {
@@ -409,6 +532,9 @@ public final class LiveCapture implements CaptureReader {
 
     @Override
     public String formatDescription() {
+        if (replay) {
+            return "replay of " + name + " through libpcap (link type " + linkType + ", snap length " + snaplen + ")";
+        }
         return "live capture on " + name + " (link type " + linkType + ", snap length " + snaplen + ")";
     }
 
@@ -433,6 +559,9 @@ public final class LiveCapture implements CaptureReader {
         if (!closed) {
             closed = true;
             stopped = true;
+            if (block != null) {
+                block.close();
+            }
             handle.close();
         }
     }

@@ -2,7 +2,7 @@ package dev.tcpstate.parsers.live;
 
 import java.io.IOException;
 
-/** Live capture could not start: the message is one line a user can act on; {@link #kind()} says why. */
+/** Live capture (or a replay) could not start: the message is one line a user can act on; {@link #kind()} says why. */
 public final class LiveCaptureException extends IOException {
 
     /** Why capturing could not start. */
@@ -13,6 +13,8 @@ public final class LiveCaptureException extends IOException {
         NOT_PERMITTED,
         /** libpcap could not be loaded. */
         LIBPCAP_MISSING,
+        /** The file to replay does not exist, cannot be read, or is not a capture libpcap can read. */
+        UNREADABLE_FILE,
         /** The BPF filter does not compile. */
         BAD_FILTER,
         /** Anything else libpcap reported. */
