@@ -45,6 +45,20 @@ final class Analysis {
         this.decoderOptions = decoderOptions;
     }
 
+    /** An analysis with a command's settings and filters; a filter option that does not parse is a usage error. */
+    static Analysis of(PrintWriter err, SettingsOptions settings, FilterOptions filters,
+                       picocli.CommandLine cmd) {
+        return filters.apply(new Analysis(err, settings.analyzer(), settings.decoder()), cmd);
+    }
+
+    /**
+     * Runs the captures with the anomaly detector as the tracker's listener; the detector then reports what the end
+     * of the capture left unfinished.
+     */
+    int runDetecting(List<String> names, dev.tcpstate.analyzer.anomaly.AnomalyDetector detector) {
+        return afterFinish(detector::finish).run(names, detector);
+    }
+
     /** Only segments the filter accepts reach the tracker. */
     Analysis filter(Predicate<TcpPacket> f) {
         this.filter = f;

@@ -161,7 +161,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 : Output.format(null, "--connections", connectionsFile, ConnectionWriter.Format.class);
         AnomalyWriter.Format anomFmt = anomaliesFile == null ? null
                 : Output.format(null, "--anomalies", anomaliesFile, AnomalyWriter.Format.class);
-        filters.apply(new Analysis(err, settings.analyzer(), settings.decoder()), spec.commandLine());
+        Analysis.of(err, settings, filters, spec.commandLine()); // a bad filter fails before any output is opened
         PrintWriter out = Output.open(spec.commandLine().getOut(), output);
         PrintWriter connOut = connectionsFile == null ? null : OutputFile.open("--connections", connectionsFile);
         PrintWriter anomOut = anomaliesFile == null ? null : OutputFile.open("--anomalies", anomaliesFile);
@@ -224,10 +224,8 @@ final class AnalyzeCommand implements Callable<Integer> {
                         anomWriter.write(a);
                     }
                 }, downstream).recycleMarks();
-                Analysis analysis = filters.apply(new Analysis(err, settings.analyzer(), settings.decoder())
-                        .recycleConnections(),
-                        spec.commandLine()).afterFinish(detector::finish);
-                code = analysis.run(names, detector);
+                Analysis analysis = Analysis.of(err, settings, filters, spec.commandLine()).recycleConnections();
+                code = analysis.runDetecting(names, detector);
                 summary.suppressed(detector.suppressedCounts());
                 writer.close();
                 spoolOut.flush();

@@ -74,8 +74,7 @@ final class AnomaliesCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         AnomalyWriter.Format fmt = Output.format(format, "--output", output, AnomalyWriter.Format.class);
         // Nothing keeps an ended connection here (anomalies are values), so the tracker and the detector reuse them.
-        Analysis analysis = filters.apply(new Analysis(err, settings.analyzer(), settings.decoder())
-                .recycleConnections(), spec.commandLine());
+        Analysis analysis = Analysis.of(err, settings, filters, spec.commandLine()).recycleConnections();
         PrintWriter target = Output.open(out, output);
         int code;
         try (AnomalyWriter writer = AnomalyWriter.create(fmt, target)) {
@@ -84,7 +83,7 @@ final class AnomaliesCommand implements Callable<Integer> {
                     writer.write(a);
                 }
             }, NOTHING).recycleMarks();
-            code = analysis.afterFinish(detector::finish).run(captures, detector);
+            code = analysis.runDetecting(captures, detector);
             if (writer.written == 0 && fmt == AnomalyWriter.Format.TEXT) {
                 target.println("no anomalies");
             }

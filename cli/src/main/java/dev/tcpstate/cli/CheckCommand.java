@@ -134,7 +134,7 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        filters.apply(new Analysis(err, settings.analyzer(), settings.decoder()), spec.commandLine());
+        Analysis.of(err, settings, filters, spec.commandLine()); // a bad filter fails before any output is opened
         Policy policy = policyFile != null ? Policy.read(policyFile) : new Policy();
         policy.overrideWith(Policy.of(failOn, failOnSeverity, max));
         if (policy.isEmpty()) {
@@ -174,10 +174,8 @@ final class CheckCommand implements Callable<Integer> {
                 }
             }, AnomaliesCommand.NOTHING).recycleMarks();
             // Nothing keeps an ended connection here (anomalies are values), so the tracker and detector reuse them.
-            int code = filters.apply(new Analysis(err, settings.analyzer(), settings.decoder()).recycleConnections(),
-                    spec.commandLine())
-                    .afterFinish(detector::finish)
-                    .run(names, detector);
+            int code = Analysis.of(err, settings, filters, spec.commandLine()).recycleConnections()
+                    .runDetecting(names, detector);
             o.readWhole = code == ExitCode.OK;
             outcomes.add(o);
         }

@@ -78,9 +78,7 @@ final class ConnectionsCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--at and --between do not go"
                     + " together: --at gives the states at one moment");
         }
-        Analysis analysis = filters.apply(new Analysis(err, settings.analyzer(), settings.decoder())
-                .recycleConnections(),
-                spec.commandLine());
+        Analysis analysis = Analysis.of(err, settings, filters, spec.commandLine()).recycleConnections();
         if (stop != null) {
             analysis.stopAt(stop);
         }

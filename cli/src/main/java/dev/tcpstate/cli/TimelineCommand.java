@@ -51,8 +51,7 @@ final class TimelineCommand implements Callable<Integer> {
                     "Missing required option: '--conn=ADDR:PORT-ADDR:PORT'");
         }
         PrintWriter err = spec.commandLine().getErr();
-        Analysis analysis = filters.apply(new Analysis(err, settings.analyzer(), settings.decoder()),
-                spec.commandLine());
+        Analysis analysis = Analysis.of(err, settings, filters, spec.commandLine());
         PrintWriter out = Output.open(spec.commandLine().getOut(), output);
         Ladder ladder = new Ladder(out);
         int code = analysis.run(captures, ladder);
