@@ -30,9 +30,7 @@ public final class SocketPairSet {
         int aPort = aFirst ? p.srcPort : p.dstPort, bPort = aFirst ? p.dstPort : p.srcPort;
         long ports = ((long) aPort << 16) | bPort;
         if (p.ipVersion == 4) {
-            key[0] = (aLo << 32) | (bLo & 0xffff_ffffL);
-            key[1] = ports;
-            return v4.add(key);
+            return v4.add2((aLo << 32) | (bLo & 0xffff_ffffL), ports);
         }
         key[0] = aHi;
         key[1] = aLo;
@@ -128,6 +126,44 @@ public final class SocketPairSet {
                 i = (i + 1) & mask;
             }
             System.arraycopy(key, 0, slots, i * width, width);
+            size++;
+            return true;
+        }
+
+        /** {@link #add} for a two-long key (IPv4), without the key array: the common case, once per packet. */
+        boolean add2(long k0, long k1) {
+            if (k0 == 0 && k1 == 0) {
+                boolean added = !zeroKey;
+                zeroKey = true;
+                size += added ? 1 : 0;
+                return added;
+            }
+            long h = ((0x9E3779B97F4A7C15L ^ k0) * 0xBF58476D1CE4E5B9L ^ k1) * 0xBF58476D1CE4E5B9L;
+            h ^= h >>> 29;
+            int hash = (int) (h ^ (h >>> 32));
+            int r = ((hash >>> 7) & (RECENT - 1)) << 1;
+            if (recent[r] == k0 && recent[r + 1] == k1) {
+                return false;
+            }
+            recent[r] = k0;
+            recent[r + 1] = k1;
+            if (size * 3 >= (long) (mask + 1) * 2) {
+                grow();
+            }
+            long[] a = slots;
+            int i = hash & mask;
+            while (true) {
+                long s0 = a[i << 1], s1 = a[(i << 1) + 1];
+                if (s0 == 0 && s1 == 0) {
+                    break;
+                }
+                if (s0 == k0 && s1 == k1) {
+                    return false;
+                }
+                i = (i + 1) & mask;
+            }
+            a[i << 1] = k0;
+            a[(i << 1) + 1] = k1;
             size++;
             return true;
         }
