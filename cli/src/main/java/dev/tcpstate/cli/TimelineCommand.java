@@ -4,6 +4,7 @@ import dev.tcpstate.analyzer.ConnectionListener;
 import dev.tcpstate.analyzer.tcp.TcpState;
 import dev.tcpstate.analyzer.track.Connection;
 import dev.tcpstate.analyzer.track.Endpoint;
+import dev.tcpstate.analyzer.track.StatePath;
 import dev.tcpstate.parsers.decode.TcpPacket;
 import java.io.PrintWriter;
 import java.util.List;
@@ -69,7 +70,33 @@ final class TimelineCommand implements Callable<Integer> {
         private long start;
         private int origIsn, respIsn;
         private boolean origIsnSet, respIsnSet;
+        /** What the ladder has shown of each endpoint's path: its length and its last step (packet, target). */
+        private final ShownPath origShown = new ShownPath(), respShown = new ShownPath();
         long lines;
+
+        /** The part of an endpoint's path the ladder has already shown, to notice a step being withdrawn. */
+        private static final class ShownPath {
+            int size;
+            long lastPacket;
+            TcpState lastTo;
+
+            /** The step the path no longer has, or -1: a later segment proved it had not happened yet. */
+            int withdrawn(StatePath p) {
+                if (size == 0) {
+                    return -1;
+                }
+                int i = size - 1;
+                return i < p.size() && p.packet(i) == lastPacket && p.to(i) == lastTo ? -1 : i;
+            }
+
+            void update(StatePath p) {
+                size = p.size();
+                if (size > 0) {
+                    lastPacket = p.packet(size - 1);
+                    lastTo = p.to(size - 1);
+                }
+            }
+        }
 
         Ladder(PrintWriter out) {
             this.out = out;
@@ -81,6 +108,8 @@ final class TimelineCommand implements Callable<Integer> {
             }
             current = c;
             start = c.firstTimeNanos();
+            origShown.update(c.originator().path());
+            respShown.update(c.responder().path());
             origIsnSet = false;
             respIsnSet = false;
             out.printf("%s%s  <->  %s   incarnation %d%n", lines > 0 ? "\n" : "",
@@ -111,11 +140,28 @@ final class TimelineCommand implements Callable<Integer> {
                     p.checksumStatus == TcpPacket.CHECKSUM_BAD ? "  (bad checksum: dropped)"
                             : p.checksumStatus == TcpPacket.CHECKSUM_OFFLOADED ? "  (bad checksum: offload)" : "");
             lines++;
+            withdrawn("originator", origShown, c.originator().path());
+            withdrawn("responder", respShown, c.responder().path());
+        }
+
+        /**
+         * The tracker withdraws an inferred step when a later segment proves it had not happened yet (e.g. a FIN
+         * taken as arrived that the peer's crossing FIN shows was still in flight); the lines above show the state
+         * as it was inferred then, so say so.
+         */
+        private void withdrawn(String who, ShownPath shown, StatePath path) {
+            if (shown.withdrawn(path) >= 0) {
+                out.printf("%8s %12s  %-4s %s: step to %s at #%d withdrawn (this packet shows it had not happened"
+                        + " yet)%n", "", "", "", who, shown.lastTo, shown.lastPacket);
+                lines++;
+            }
+            shown.update(path);
         }
 
         @Override
         public void onTransition(Connection c, Endpoint e, TcpState from, TcpState to, long packet, long timeNanos) {
             if (packet == 0 && c == current) {
+                (e.isOriginator() ? origShown : respShown).update(e.path());
                 out.printf("%8s %12s  %-4s %s: %s -> %s (timer)%n", "", offset(timeNanos), "",
                         e.isOriginator() ? "originator" : "responder", from, to);
                 lines++;

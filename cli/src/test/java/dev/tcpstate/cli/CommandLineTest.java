@@ -206,4 +206,22 @@ class CommandLineTest {
         assertThat(lines.get(3).trim().split("\\s+")).containsExactly("2", "+0.000025", "<--", "R.", "0", "1", "0",
                 "CLOSED", "CLOSED");
     }
+
+    @Test
+    void timelineSaysWhenALaterPacketWithdrawsAnInferredStep() {
+        // Crossing FINs: the originator's FIN (#8) is taken as arrived (responder CLOSE_WAIT) until the responder's
+        // own FIN (#9) acknowledges only up to it: the responder had sent its FIN first, so it never was in CLOSE_WAIT.
+        Cli r = Cli.run("timeline", sample("simultaneous-close.pcap"), "--conn", "10.77.0.1:40003-10.77.0.2:8080");
+        assertThat(r.exitCode()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(14);
+        assertThat(lines.get(9).trim().split("\\s+")).containsExactly("8", "+0.452132", "-->", "F.", "25", "44", "0",
+                "FIN_WAIT_1", "CLOSE_WAIT");
+        assertThat(lines.get(10).trim().split("\\s+")).containsExactly("9", "+0.471030", "<--", "F.", "44", "25", "0",
+                "CLOSING", "CLOSING");
+        assertThat(lines.get(11).trim()).isEqualTo(
+                "responder: step to CLOSE_WAIT at #8 withdrawn (this packet shows it had not happened yet)");
+        assertThat(lines.get(13).trim().split("\\s+")).containsExactly("11", "+0.477630", "<--", ".", "45", "26", "0",
+                "TIME_WAIT", "TIME_WAIT");
+    }
 }
