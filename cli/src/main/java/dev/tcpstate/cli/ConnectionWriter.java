@@ -245,7 +245,7 @@ abstract class ConnectionWriter implements AutoCloseable {
                 return;
             }
             int digits = 1;
-            for (long x = v; x >= 10; x /= 10) {
+            for (long bound = 10; digits < 19 && v >= bound; bound *= 10) {
                 digits++;
             }
             room(digits);

@@ -56,15 +56,25 @@ final class TimerQueue {
 
     void add(long deadline, Connection c) {
         long seq = sequence++;
+        // The head stays where it is unless the new entry comes before it (its sequence number is the largest, so
+        // on an equal deadline it comes after).
+        boolean newHead = size == 0 || head == NONE || deadline < peekAt();
         size++;
-        head = NONE;
-        for (Run r : runs) {
+        int where = HEAP;
+        for (int i = 0; i < RUNS; i++) {
+            Run r = runs[i];
             if (r.count == 0 || r.lastAt() <= deadline) {
                 r.add(deadline, seq, c);
-                return;
+                where = i;
+                break;
             }
         }
-        heap.add(deadline, seq, c);
+        if (where == HEAP) {
+            heap.add(deadline, seq, c);
+        }
+        if (newHead) {
+            head = size == 1 ? where : NONE;
+        }
     }
 
     /** Removes the head. */
