@@ -37,6 +37,7 @@ final class Analysis {
     private long tcpSegments;
     private boolean stopped;
     private boolean recycle;
+    private java.util.Queue<dev.tcpstate.analyzer.track.Connection> released;
 
     Analysis(PrintWriter err, AnalyzerSettings settings, DecoderOptions decoderOptions) {
         this.err = err;
@@ -85,6 +86,15 @@ final class Analysis {
         return this;
     }
 
+    /**
+     * Lets the tracker reuse ended connections once the listener hands them back through {@code released} (see
+     * {@link ConnectionTracker#recycleFrom}), for a listener that finishes with them on another thread.
+     */
+    Analysis recycleFrom(java.util.Queue<dev.tcpstate.analyzer.track.Connection> released) {
+        this.released = released;
+        return this;
+    }
+
     /** Stops at this moment: the states are those as they stood then. */
     Analysis stopAt(CaptureTime t) {
         this.stopAt = t;
@@ -107,7 +117,9 @@ final class Analysis {
      */
     int run(List<String> names, ConnectionListener listener) {
         ConnectionTracker tracker = new ConnectionTracker(settings, listener);
-        if (recycle) {
+        if (released != null) {
+            tracker.recycleFrom(released);
+        } else if (recycle) {
             tracker.recycleConnections();
         }
         long[] stop = {Long.MAX_VALUE};

@@ -78,15 +78,17 @@ final class ConnectionsCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--at and --between do not go"
                     + " together: --at gives the states at one moment");
         }
-        Analysis analysis = Analysis.of(err, settings, filters, spec.commandLine()).recycleConnections();
+        Analysis analysis = Analysis.of(err, settings, filters, spec.commandLine());
         if (stop != null) {
             analysis.stopAt(stop);
         }
         ConnectionWriter.Format fmt = Output.format(format, "--output", output, ConnectionWriter.Format.class);
         PrintWriter target = Output.open(out, output);
         int code;
-        try (ConnectionWriter writer = ConnectionWriter.create(fmt, target, transitions)) {
-            code = analysis.run(captures, new ConnectionListener() {
+        // Records are formatted and written on a thread of their own, which hands each connection back for reuse.
+        AsyncConnectionWriter writer = new AsyncConnectionWriter(ConnectionWriter.create(fmt, target, transitions));
+        try (writer) {
+            code = analysis.recycleFrom(writer.released()).run(captures, new ConnectionListener() {
                 @Override
                 public void onConnectionEnd(Connection c) {
                     writer.write(c);

@@ -38,6 +38,8 @@ public final class ConnectionTracker {
     /** Connections that left the table, for reuse (only when {@link #recycleConnections()} was called). */
     private final ArrayDeque<Connection> freeConnections = new ArrayDeque<>();
     private boolean recycle;
+    /** Connections handed back by the caller for reuse (see {@link #recycleFrom}), or null. */
+    private java.util.Queue<Connection> released;
     private long now = Long.MIN_VALUE;
     private long emitted;
     private int live;
@@ -68,6 +70,19 @@ public final class ConnectionTracker {
      */
     public ConnectionTracker recycleConnections() {
         recycle = true;
+        return this;
+    }
+
+    /**
+     * Reuses the objects of ended connections once the caller hands them back through {@code released}, instead of
+     * as soon as {@link ConnectionListener#onConnectionEnd} returns: for a listener that finishes with ended
+     * connections later, on another thread (e.g. one that formats and writes them). The queue must be thread-safe;
+     * the caller adds a connection to it only when nothing reads it any more. A connection ended by TIME-WAIT reuse
+     * is not reused (see {@link #recycleConnections()}). Use it instead of {@link #recycleConnections()}.
+     */
+    public ConnectionTracker recycleFrom(java.util.Queue<Connection> released) {
+        this.released = java.util.Objects.requireNonNull(released);
+        this.recycle = false; // instead of recycleConnections(): nothing is reused before it comes back
         return this;
     }
 
@@ -407,6 +422,11 @@ public final class ConnectionTracker {
         boolean sourceIsOrig = sourceIsOriginator(p);
         boolean origIsA = sourceIsOrig == probe.srcIsA;
         Connection c = freeConnections.pollLast();
+        if (c == null && released != null) {
+            while ((c = released.poll()) != null && c.endedByReuse) {
+                // kept by whoever holds it; never reused
+            }
+        }
         if (c == null) {
             c = new Connection(probe, incarnation, origIsA, !sourceIsOrig);
         } else {
