@@ -212,20 +212,25 @@ final class AnalyzeCommand implements Callable<Integer> {
             int code;
             try (PrintWriter spoolOut = new PrintWriter(Files.newBufferedWriter(spool, StandardCharsets.UTF_8));
                  AnomalyWriter writer = AnomalyWriter.create(
-                         fmt == Format.JSON ? AnomalyWriter.Format.JSONL : AnomalyWriter.Format.TEXT, spoolOut)) {
+                         fmt == Format.JSON ? AnomalyWriter.Format.JSONL : AnomalyWriter.Format.TEXT, spoolOut);
+                 // the anomaly records are formatted and written off the analysing thread
+                 Background<Anomaly> records = new Background<>("tcpstate-write", a -> {
+                     writer.write(a);
+                     if (anomWriter != null) {
+                         anomWriter.write(a);
+                     }
+                 })) {
                 ConnectionListener downstream = connWriter == null ? summary : c -> {
                     summary.onConnectionEnd(c);
                     connWriter.write(c);
                 };
                 AnomalyDetector detector = new AnomalyDetector(settings.anomalies(), a -> {
                     summary.anomaly(a);
-                    writer.write(a);
-                    if (anomWriter != null) {
-                        anomWriter.write(a);
-                    }
+                    records.accept(a);
                 }, downstream).recycleMarks();
                 Analysis analysis = Analysis.of(err, settings, filters, spec.commandLine()).recycleConnections();
                 code = analysis.runDetecting(names, detector);
+                records.close();
                 summary.suppressed(detector.suppressedCounts());
                 writer.close();
                 spoolOut.flush();

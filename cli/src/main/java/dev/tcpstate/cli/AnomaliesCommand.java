@@ -77,13 +77,16 @@ final class AnomaliesCommand implements Callable<Integer> {
         Analysis analysis = Analysis.of(err, settings, filters, spec.commandLine()).recycleConnections();
         PrintWriter target = Output.open(out, output);
         int code;
-        try (AnomalyWriter writer = AnomalyWriter.create(fmt, target)) {
+        try (AnomalyWriter writer = AnomalyWriter.create(fmt, target);
+             // the records are formatted and written off the analysing thread
+             Background<Anomaly> records = new Background<>("tcpstate-write", writer::write)) {
             AnomalyDetector detector = new AnomalyDetector(settings.anomalies(), a -> {
                 if (accepts(a, minSeverity, types)) {
-                    writer.write(a);
+                    records.accept(a);
                 }
             }, NOTHING).recycleMarks();
             code = analysis.runDetecting(captures, detector);
+            records.close();
             if (writer.written == 0 && fmt == AnomalyWriter.Format.TEXT) {
                 target.println("no anomalies");
             }
