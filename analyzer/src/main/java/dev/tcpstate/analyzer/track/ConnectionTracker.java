@@ -171,9 +171,9 @@ public final class ConnectionTracker {
      * Whether the segment counts as dropped for a bad checksum, under the checksum policy; leaves the segment's
      * checksum status saying which way it was taken. Under {@link ChecksumPolicy#AUTO} a bad checksum is offload, not
      * corruption, when the decoder found the offload pattern in the field ({@link TcpPacket#CHECKSUM_OFFLOADED}: the
-     * pseudo-header sum or zero, as the stack leaves it for the NIC), when its sender has sent no good one on this connection
-     * (every checksum of a host wrong from its first segment on), or when the segment carries more than the receiver's
-     * MSS (a segment no sender may send: an aggregate built by segmentation or receive offload, whose checksum was
+     * pseudo-header sum or zero, as the stack leaves it for the NIC), when its sender has sent no good one on this
+     * connection (every checksum of a host wrong from its first segment on), or when the segment carries more than the
+     * receiver's MSS (a segment no sender may send: an aggregate built by segmentation or receive offload, whose checksum was
      * never meant to be checked). Such a segment is applied and marked {@link TcpPacket#CHECKSUM_OFFLOADED}. Under
      * {@link ChecksumPolicy#VERIFY} every bad checksum is corruption and marked {@link TcpPacket#CHECKSUM_BAD}.
      */

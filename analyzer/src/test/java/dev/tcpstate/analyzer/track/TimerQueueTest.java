@@ -64,7 +64,8 @@ class TimerQueueTest {
         for (int i = 0; i < 20_000; i++) {
             now += random.nextInt(3);
             // mostly now + one of three fixed durations; sometimes a deadline in the past of the others
-            long at = random.nextInt(20) == 0 ? now - random.nextInt(50) : now + new long[] {60, 60, 5, 30}[random.nextInt(4)];
+            long at = random.nextInt(20) == 0 ? now - random.nextInt(50)
+                    : now + new long[] {60, 60, 5, 30}[random.nextInt(4)];
             q.add(at, connection(i));
             pending.add(new Entry(at, i));
             if (random.nextInt(3) == 0) {
