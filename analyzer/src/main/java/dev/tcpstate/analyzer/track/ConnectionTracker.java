@@ -173,9 +173,10 @@ public final class ConnectionTracker {
      * corruption, when the decoder found the offload pattern in the field ({@link TcpPacket#CHECKSUM_OFFLOADED}: the
      * pseudo-header sum or zero, as the stack leaves it for the NIC), when its sender has sent no good one on this
      * connection (every checksum of a host wrong from its first segment on), or when the segment carries more than the
-     * receiver's MSS (a segment no sender may send: an aggregate built by segmentation or receive offload, whose checksum was
-     * never meant to be checked). Such a segment is applied and marked {@link TcpPacket#CHECKSUM_OFFLOADED}. Under
-     * {@link ChecksumPolicy#VERIFY} every bad checksum is corruption and marked {@link TcpPacket#CHECKSUM_BAD}.
+     * receiver's MSS (a segment no sender may send: an aggregate built by segmentation or receive offload, whose
+     * checksum was never meant to be checked). Such a segment is applied and marked
+     * {@link TcpPacket#CHECKSUM_OFFLOADED}. Under {@link ChecksumPolicy#VERIFY} every bad checksum is corruption and
+     * marked {@link TcpPacket#CHECKSUM_BAD}.
      */
     private boolean badChecksum(Endpoint snd, TcpPacket p) {
         if ((p.flags & TcpPacket.SYN) != 0 && p.mss > 0) {
