@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tcpstate.analyzer.ConnectionListener;
 import dev.tcpstate.analyzer.anomaly.Anomaly;
+import dev.tcpstate.analyzer.tcp.TcpState;
 import dev.tcpstate.analyzer.anomaly.AnomalyDetector;
 import dev.tcpstate.analyzer.anomaly.AnomalyType;
 import dev.tcpstate.analyzer.anomaly.Severity;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -99,7 +99,8 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     /** Counts connections by final state pair and anomalies by code; keeps neither connections nor anomalies. */
     static final class Summary implements ConnectionListener {
-        final Map<String, Long> statePairs = new HashMap<>();
+        /** Connections by final state of originator (first index) and responder: no allocation per connection. */
+        private final long[][] statePairs = new long[TcpState.values().length][TcpState.values().length];
         final Map<AnomalyType, CodeCount> codes = new EnumMap<>(AnomalyType.class);
         long connections;
         long anomalies;
@@ -107,7 +108,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         @Override
         public void onConnectionEnd(Connection c) {
             connections++;
-            statePairs.merge(c.originator().state().name() + "/" + c.responder().state().name(), 1L, Long::sum);
+            statePairs[c.originator().state().ordinal()][c.responder().state().ordinal()]++;
         }
 
         void anomaly(Anomaly a) {
@@ -134,7 +135,16 @@ final class AnalyzeCommand implements Callable<Integer> {
 
         /** State pairs, most frequent first (ties by name). */
         List<Map.Entry<String, Long>> sortedPairs() {
-            return statePairs.entrySet().stream()
+            List<Map.Entry<String, Long>> pairs = new java.util.ArrayList<>();
+            for (TcpState o : TcpState.values()) {
+                for (TcpState r : TcpState.values()) {
+                    long n = statePairs[o.ordinal()][r.ordinal()];
+                    if (n > 0) {
+                        pairs.add(Map.entry(o.name() + "/" + r.name(), n));
+                    }
+                }
+            }
+            return pairs.stream()
                     .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                     .toList();
         }
@@ -267,7 +277,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
         out.println();
         out.println("Connections by final state (originator/responder):");
-        if (s.statePairs.isEmpty()) {
+        if (s.connections == 0) {
             out.println("  none");
         }
         for (Map.Entry<String, Long> e : s.sortedPairs()) {

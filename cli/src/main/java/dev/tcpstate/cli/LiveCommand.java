@@ -471,7 +471,7 @@ final class LiveCommand implements Callable<Integer> {
         }
         o.println();
         o.println("Connections by final state (originator/responder):");
-        if (s.statePairs.isEmpty()) {
+        if (s.connections == 0) {
             o.println("  none");
         }
         for (Map.Entry<String, Long> e : s.sortedPairs()) {
