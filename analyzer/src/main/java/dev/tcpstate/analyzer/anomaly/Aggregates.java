@@ -55,11 +55,27 @@ final class Aggregates {
         long lastSeen;
         boolean active;
         int quiet;
+        /**
+         * Connection marks that point at this entry ({@link ConnMarks#listener} and the like). An entry dropped from
+         * its table is reused for a new key only when none does, so a late event of an old connection never counts
+         * towards another key.
+         */
+        int refs;
 
         Entry(Key key, long t) {
             set(key.ipVersion, key.aHi, key.aLo, key.bHi, key.bLo, key.port);
             this.winStart = t;
             this.lastSeen = t;
+        }
+
+        /** Makes this entry a fresh one for {@code key}, as the constructor leaves it. */
+        void reinit(Key key, long t) {
+            set(key.ipVersion, key.aHi, key.aLo, key.bHi, key.bLo, key.port);
+            this.winStart = t;
+            this.lastSeen = t;
+            this.active = false;
+            this.quiet = 0;
+            this.refs = 0;
         }
     }
 
@@ -77,6 +93,20 @@ final class Aggregates {
 
         Listener(Key key, long t) {
             super(key, t);
+        }
+
+        @Override
+        void reinit(Key key, long t) {
+            super.reinit(key, t);
+            winFirstSyn = winLastSyn = winFirstPacket = 0;
+            winSyns = winCompleted = winSynAckRexmit = winPeakHalfOpen = 0;
+            halfOpen = 0;
+            winSources.clear();
+            fStart = fEnd = fFirstPacket = fSyns = fCompleted = fSynAckRexmit = fSuppressed = 0;
+            fPeakHalfOpen = fPeakSyns = 0;
+            fSources = null;
+            lastFloodStart = Long.MAX_VALUE;
+            lastFloodEnd = Long.MIN_VALUE;
         }
 
         /** A connection whose SYN arrived at {@code t} belongs to a flood of this listener. */
@@ -103,6 +133,18 @@ final class Aggregates {
             super(key, t);
         }
 
+        @Override
+        void reinit(Key key, long t) {
+            super.reinit(key, t);
+            winPorts.clear();
+            winFirstSyn = winLastSyn = winFirstPacket = 0;
+            winSyns = winCompleted = winOpen = winClosed = 0;
+            sStart = sEnd = sFirstPacket = sSyns = sCompleted = sOpen = sClosed = sSuppressed = 0;
+            sPorts = null;
+            lastScanStart = Long.MAX_VALUE;
+            lastScanEnd = Long.MIN_VALUE;
+        }
+
         boolean scanCovers(long t) {
             return (active && t >= sStart) || (t >= lastScanStart && t <= lastScanEnd);
         }
@@ -119,6 +161,16 @@ final class Aggregates {
         Victim(Key key, long t) {
             super(key, t);
         }
+
+        @Override
+        void reinit(Key key, long t) {
+            super.reinit(key, t);
+            winSources.clear();
+            winFirst = winLast = winFirstPacket = 0;
+            winSynAcks = 0;
+            bStart = bEnd = bFirstPacket = bSynAcks = 0;
+            bSources = null;
+        }
     }
 
     private final AnomalySettings settings;
@@ -127,6 +179,13 @@ final class Aggregates {
     private final KeyTable<ScanPair> pairs = new KeyTable<>();
     private final KeyTable<Victim> victims = new KeyTable<>();
     private final Key probe = new Key();
+    /**
+     * Entries dropped from their tables that no connection points at, for reuse: entries live seconds to minutes, so
+     * allocating each anew fills the old generation and costs full collections.
+     */
+    private final java.util.ArrayDeque<Listener> freeListeners = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<ScanPair> freePairs = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<Victim> freeVictims = new java.util.ArrayDeque<>();
     private long nextSweep = Long.MIN_VALUE;
     long untracked;
 
@@ -143,7 +202,12 @@ final class Aggregates {
         sweep(t);
         Listener l = listeners.get(probe.set(p.ipVersion, p.dstHi, p.dstLo, 0, 0, p.dstPort));
         if (l == null && listeners.size() < settings.maxTrackedKeys()) {
-            l = new Listener(probe, t);
+            l = freeListeners.pollLast();
+            if (l == null) {
+                l = new Listener(probe, t);
+            } else {
+                l.reinit(probe, t);
+            }
             l.winFirstSyn = t;
             listeners.add(l);
         } else if (l == null) {
@@ -160,13 +224,18 @@ final class Aggregates {
             l.lastSeen = t;
             l.winSources.add(LongSet.addressKey(p.srcHi, p.srcLo));
             l.halfOpenUp();
-            m.listener = l;
+            m.pointAt(l);
             m.halfOpen = true;
         }
 
         ScanPair s = pairs.get(probe.set(p.ipVersion, p.srcHi, p.srcLo, p.dstHi, p.dstLo, 0));
         if (s == null && pairs.size() < settings.maxTrackedKeys()) {
-            s = new ScanPair(probe, t);
+            s = freePairs.pollLast();
+            if (s == null) {
+                s = new ScanPair(probe, t);
+            } else {
+                s.reinit(probe, t);
+            }
             pairs.add(s);
         } else if (s == null) {
             untracked++;
@@ -181,7 +250,7 @@ final class Aggregates {
             s.winLastSyn = t;
             s.lastSeen = t;
             s.winPorts.add(p.dstPort);
-            m.scan = s;
+            m.pointAt(s);
         }
     }
 
@@ -202,13 +271,18 @@ final class Aggregates {
             if (v == null) {
                 v = victims.get(probe.set(p.ipVersion, p.dstHi, p.dstLo, 0, 0, 0));
                 if (v == null && victims.size() < settings.maxTrackedKeys()) {
-                    v = new Victim(probe, t);
+                    v = freeVictims.pollLast();
+                    if (v == null) {
+                        v = new Victim(probe, t);
+                    } else {
+                        v.reinit(probe, t);
+                    }
                     victims.add(v);
                 } else if (v == null) {
                     untracked++;
                     return;
                 }
-                m.victim = v;
+                m.pointAt(v);
             }
             rollVictim(v, t);
             if (v.winSynAcks == 0) {
@@ -502,9 +576,19 @@ final class Aggregates {
 
     private void sweep(KeyTable<? extends Entry> table, long idleBefore) {
         for (Entry e : table.removeIf(e -> e.lastSeen < idleBefore)) {
-            if (e instanceof Listener l) { evaluateListener(l); if (l.active) endFlood(l); }
-            else if (e instanceof ScanPair s) { evaluateScan(s); if (s.active) endScan(s); }
-            else if (e instanceof Victim v) { evaluateVictim(v); if (v.active) endBackscatter(v); }
+            if (e instanceof Listener l) {
+                evaluateListener(l);
+                if (l.active) endFlood(l);
+                if (l.refs == 0) freeListeners.add(l);
+            } else if (e instanceof ScanPair s) {
+                evaluateScan(s);
+                if (s.active) endScan(s);
+                if (s.refs == 0) freePairs.add(s);
+            } else if (e instanceof Victim v) {
+                evaluateVictim(v);
+                if (v.active) endBackscatter(v);
+                if (v.refs == 0) freeVictims.add(v);
+            }
         }
     }
 

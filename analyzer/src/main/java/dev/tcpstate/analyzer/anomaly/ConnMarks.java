@@ -69,11 +69,30 @@ final class ConnMarks {
         respEverEstablished = false;
         synAckCount = 0;
         unsolicitedSynAck = false;
-        listener = null;
+        pointAt((Aggregates.Listener) null);
         halfOpen = false;
-        scan = null;
-        victim = null;
+        pointAt((Aggregates.ScanPair) null);
+        pointAt((Aggregates.Victim) null);
         endedByReuse = false;
+    }
+
+    /** Points this connection at its listener entry (or at none), keeping the entries' reference counts. */
+    void pointAt(Aggregates.Listener l) {
+        if (listener != null) listener.refs--;
+        listener = l;
+        if (l != null) l.refs++;
+    }
+
+    void pointAt(Aggregates.ScanPair s) {
+        if (scan != null) scan.refs--;
+        scan = s;
+        if (s != null) s.refs++;
+    }
+
+    void pointAt(Aggregates.Victim v) {
+        if (victim != null) victim.refs--;
+        victim = v;
+        if (v != null) v.refs++;
     }
 
     long transPacket(int i) {
