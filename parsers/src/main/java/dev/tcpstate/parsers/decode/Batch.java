@@ -27,7 +27,6 @@ final class Batch {
     final int[] iface = new int[RECORDS];
     final byte[] result = new byte[RECORDS];
     final TcpPacket[] tcp = new TcpPacket[RECORDS];
-    int generation;
 
     Batch() {
         for (int i = 0; i < RECORDS; i++) {
