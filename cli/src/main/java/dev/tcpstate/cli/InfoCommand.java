@@ -377,6 +377,10 @@ final class InfoCommand implements Callable<Integer> {
                     ? s.offloadedChecksums() + " of them like checksum offload; " : "") + "verified "
                     + (s.goodChecksums() + s.badChecksums()) + ", not verifiable " + s.unverifiedChecksums() + ")");
             row(out, "truncated", s.truncatedSegments() + " TCP segments cut short by the snap length");
+            if (s.ipv4ZeroLengthPackets() > 0) {
+                row(out, "large sends", s.ipv4ZeroLengthPackets() + " IPv4 packets with total length 0 (segmentation"
+                        + " offload on the capturing host): length taken from the frame");
+            }
             row(out, "fragments", s.fragmentsSeen() + " seen, " + s.datagramsReassembled() + " datagrams reassembled, "
                     + s.fragmentsDropped() + " dropped" + dropReasons(s));
             row(out, "skipped", skipped(s));
@@ -484,6 +488,7 @@ final class InfoCommand implements Callable<Integer> {
         n.put("bad_checksums_offload_pattern", s.offloadedChecksums());
         n.put("checksums_not_verifiable", s.unverifiedChecksums());
         n.put("truncated_segments", s.truncatedSegments());
+        n.put("ipv4_zero_length_packets", s.ipv4ZeroLengthPackets());
         n.put("fragments_seen", s.fragmentsSeen());
         n.put("datagrams_reassembled", s.datagramsReassembled());
         n.put("fragments_dropped", s.fragmentsDropped());
