@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tcpstate.analyzer.ConnectionListener;
 import dev.tcpstate.analyzer.anomaly.Anomaly;
-import dev.tcpstate.analyzer.tcp.TcpState;
 import dev.tcpstate.analyzer.anomaly.AnomalyDetector;
 import dev.tcpstate.analyzer.anomaly.AnomalyType;
 import dev.tcpstate.analyzer.anomaly.Severity;
+import dev.tcpstate.analyzer.tcp.TcpState;
 import dev.tcpstate.analyzer.track.Connection;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -135,7 +135,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
         /** State pairs, most frequent first (ties by name). */
         List<Map.Entry<String, Long>> sortedPairs() {
-            List<Map.Entry<String, Long>> pairs = new java.util.ArrayList<>();
+            List<Map.Entry<String, Long>> pairs = new ArrayList<>();
             for (TcpState o : TcpState.values()) {
                 for (TcpState r : TcpState.values()) {
                     long n = statePairs[o.ordinal()][r.ordinal()];
