@@ -2,6 +2,8 @@ package dev.tcpstate.cli;
 
 import dev.tcpstate.analyzer.AnalyzerSettings;
 import dev.tcpstate.analyzer.ConnectionListener;
+import dev.tcpstate.analyzer.anomaly.AnomalyDetector;
+import dev.tcpstate.analyzer.track.Connection;
 import dev.tcpstate.analyzer.track.ConnectionTracker;
 import dev.tcpstate.parsers.capture.CaptureProblem;
 import dev.tcpstate.parsers.capture.CaptureReader;
@@ -13,8 +15,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.function.LongConsumer;
 import java.util.function.Predicate;
+import picocli.CommandLine;
 
 /**
  * Runs captures through the decoder into one connection tracker: the part every analysing command shares.
@@ -37,7 +41,7 @@ final class Analysis {
     private long tcpSegments;
     private boolean stopped;
     private boolean recycle;
-    private java.util.Queue<dev.tcpstate.analyzer.track.Connection> released;
+    private Queue<Connection> released;
 
     Analysis(PrintWriter err, AnalyzerSettings settings, DecoderOptions decoderOptions) {
         this.err = err;
@@ -47,8 +51,7 @@ final class Analysis {
     }
 
     /** An analysis with a command's settings and filters; a filter option that does not parse is a usage error. */
-    static Analysis of(PrintWriter err, SettingsOptions settings, FilterOptions filters,
-                       picocli.CommandLine cmd) {
+    static Analysis of(PrintWriter err, SettingsOptions settings, FilterOptions filters, CommandLine cmd) {
         return filters.apply(new Analysis(err, settings.analyzer(), settings.decoder()), cmd);
     }
 
@@ -56,7 +59,7 @@ final class Analysis {
      * Runs the captures with the anomaly detector as the tracker's listener; the detector then reports what the end
      * of the capture left unfinished.
      */
-    int runDetecting(List<String> names, dev.tcpstate.analyzer.anomaly.AnomalyDetector detector) {
+    int runDetecting(List<String> names, AnomalyDetector detector) {
         return afterFinish(detector::finish).run(names, detector);
     }
 
@@ -90,7 +93,7 @@ final class Analysis {
      * Lets the tracker reuse ended connections once the listener hands them back through {@code released} (see
      * {@link ConnectionTracker#recycleFrom}), for a listener that finishes with them on another thread.
      */
-    Analysis recycleFrom(java.util.Queue<dev.tcpstate.analyzer.track.Connection> released) {
+    Analysis recycleFrom(Queue<Connection> released) {
         this.released = released;
         return this;
     }

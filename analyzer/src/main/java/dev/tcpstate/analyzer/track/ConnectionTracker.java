@@ -10,7 +10,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.Queue;
 
 /**
  * The connection table: finds the connection of each segment, replays the state machine of both endpoints, runs
@@ -39,7 +41,7 @@ public final class ConnectionTracker {
     private final ArrayDeque<Connection> freeConnections = new ArrayDeque<>();
     private boolean recycle;
     /** Connections handed back by the caller for reuse (see {@link #recycleFrom}), or null. */
-    private java.util.Queue<Connection> released;
+    private Queue<Connection> released;
     private long now = Long.MIN_VALUE;
     private long emitted;
     private int live;
@@ -80,8 +82,8 @@ public final class ConnectionTracker {
      * the caller adds a connection to it only when nothing reads it any more. A connection ended by TIME-WAIT reuse
      * is not reused (see {@link #recycleConnections()}). Use it instead of {@link #recycleConnections()}.
      */
-    public ConnectionTracker recycleFrom(java.util.Queue<Connection> released) {
-        this.released = java.util.Objects.requireNonNull(released);
+    public ConnectionTracker recycleFrom(Queue<Connection> released) {
+        this.released = Objects.requireNonNull(released);
         this.recycle = false; // instead of recycleConnections(): nothing is reused before it comes back
         return this;
     }
