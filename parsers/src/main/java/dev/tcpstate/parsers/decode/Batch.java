@@ -1,7 +1,11 @@
 package dev.tcpstate.parsers.decode;
 
 import dev.tcpstate.parsers.capture.PacketRecord;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.BlockingQueue;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * A run of records on their way through a pipeline ({@link DecodePipeline}, {@link LivePipeline}): their bytes back
@@ -71,6 +75,70 @@ final class Batch {
         if (r.buffer != buffer) {
             r.buffer = buffer;
             r.bufferGeneration++;
+        }
+    }
+
+    private static final DecodeResult[] RESULTS = DecodeResult.values();
+
+    /** Hands every record of this batch, with what the decoder found, to {@code sink}; {@code view} is reused. */
+    void deliver(DecodePipeline.Sink sink, PacketRecord view) {
+        for (int i = 0; i < count; i++) {
+            view(i, view);
+            DecodeResult r = RESULTS[result[i]];
+            sink.accept(view, r, r == DecodeResult.TCP ? tcp[i] : null);
+        }
+    }
+
+    /**
+     * The decoding stage of a pipeline, run on its own thread: decodes each batch from {@code in} in place (one
+     * decoder, so IP fragments are reassembled as in a single-threaded run) and passes it on to {@code out}, until the
+     * last batch or {@code stop}. A failure goes to {@code failed}, followed by an end marker ({@code count} -1) so the
+     * consumer stops.
+     */
+    static void decodeStage(BlockingQueue<Batch> in, BlockingQueue<Batch> out, PacketDecoder decoder,
+                            BooleanSupplier stop, Consumer<Throwable> failed) {
+        PacketRecord r = new PacketRecord();
+        try {
+            while (!stop.getAsBoolean()) {
+                Batch b = in.take();
+                for (int i = 0; i < b.count; i++) {
+                    b.view(i, r);
+                    b.result[i] = (byte) decoder.decode(r, b.tcp[i]).ordinal();
+                }
+                boolean last = b.last;
+                out.put(b);
+                if (last) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            failed.accept(t);
+            Batch end = new Batch();
+            end.count = -1;
+            out.offer(end);
+        }
+    }
+
+    /** Starts one of a pipeline's worker threads (a daemon: it never keeps the JVM alive). */
+    static Thread startWorker(Runnable work, String name) {
+        Thread t = new Thread(work, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Rethrows what a pipeline's worker thread failed with, if anything. */
+    static void rethrow(Throwable f) throws IOException {
+        if (f instanceof IOException io) {
+            throw io;
+        }
+        if (f instanceof RuntimeException re) {
+            throw re;
+        }
+        if (f instanceof Error er) {
+            throw er;
         }
     }
 

@@ -30,7 +30,6 @@ public final class DecodePipeline {
     }
 
     static final int BATCHES = 8;
-    private static final DecodeResult[] RESULTS = DecodeResult.values();
 
     private final CaptureReader reader;
     private final PacketDecoder decoder;
@@ -56,12 +55,8 @@ public final class DecodePipeline {
         for (int i = 0; i < BATCHES; i++) {
             free.add(new Batch());
         }
-        Thread readThread = new Thread(this::readLoop, "tcpstate-read");
-        Thread decodeThread = new Thread(this::decodeLoop, "tcpstate-decode");
-        readThread.setDaemon(true);
-        decodeThread.setDaemon(true);
-        readThread.start();
-        decodeThread.start();
+        Thread readThread = Batch.startWorker(this::readLoop, "tcpstate-read");
+        Thread decodeThread = Batch.startWorker(this::decodeLoop, "tcpstate-decode");
         PacketRecord view = new PacketRecord();
         try {
             while (true) {
@@ -69,11 +64,7 @@ public final class DecodePipeline {
                 if (b.count < 0) {
                     break;
                 }
-                for (int i = 0; i < b.count; i++) {
-                    b.view(i, view);
-                    DecodeResult result = RESULTS[b.result[i]];
-                    sink.accept(view, result, result == DecodeResult.TCP ? b.tcp[i] : null);
-                }
+                b.deliver(sink, view);
                 boolean last = b.last;
                 b.clear();
                 free.put(b);
@@ -91,16 +82,7 @@ public final class DecodePipeline {
             readThread.interrupt();
             decodeThread.interrupt();
         }
-        Throwable f = failure;
-        if (f instanceof IOException io) {
-            throw io;
-        }
-        if (f instanceof RuntimeException re) {
-            throw re;
-        }
-        if (f instanceof Error er) {
-            throw er;
-        }
+        Batch.rethrow(failure);
     }
 
     private void readLoop() {
@@ -135,29 +117,13 @@ public final class DecodePipeline {
     }
 
     private void decodeLoop() {
-        PacketRecord r = new PacketRecord();
-        try {
-            while (!stopped) {
-                Batch b = toDecode.take();
-                for (int i = 0; i < b.count; i++) {
-                    b.view(i, r);
-                    b.result[i] = (byte) decoder.decode(r, b.tcp[i]).ordinal();
-                }
-                boolean last = b.last;
-                toConsume.put(b);
-                if (last) {
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Throwable t) {
-            if (failure == null) {
-                failure = t;
-            }
-            Batch end = new Batch();
-            end.count = -1;
-            toConsume.offer(end);
+        Batch.decodeStage(toDecode, toConsume, decoder, () -> stopped, this::failed);
+    }
+
+    /** Keeps a worker thread's failure, the first one only. */
+    private void failed(Throwable t) {
+        if (failure == null) {
+            failure = t;
         }
     }
 }

@@ -27,14 +27,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LivePipeline {
     /** Receives every packet, in order, and the ticks, on the thread that called {@link #run}. */
-    public interface Sink {
-        /**
-         * @param record the packet's facts (its bytes are not valid here)
-         * @param result what the decoder found
-         * @param tcp    the decoded segment when {@code result} is {@link DecodeResult#TCP}, else null; reused
-         */
-        void accept(PacketRecord record, DecodeResult result, TcpPacket tcp);
-
+    public interface Sink extends DecodePipeline.Sink {
         /**
          * Called after every batch of packets ({@code quiet} false) and when no packet arrived for the time the
          * previous tick returned ({@code quiet} true): where the caller flushes, prints status, runs timers on the
@@ -46,7 +39,6 @@ public final class LivePipeline {
     }
 
     private static final int BATCHES = 8;
-    private static final DecodeResult[] RESULTS = DecodeResult.values();
     /** How long the capturing thread waits for a packet before it looks at its flags again. */
     private static final long POLL_WAIT_MILLIS = 20;
     private static final long SEC = 1_000_000_000L;
@@ -126,12 +118,8 @@ public final class LivePipeline {
         for (int i = 0; i < BATCHES; i++) {
             free.add(new Batch());
         }
-        Thread captureThread = new Thread(this::captureLoop, "tcpstate-capture");
-        Thread decodeThread = new Thread(this::decodeLoop, "tcpstate-decode");
-        captureThread.setDaemon(true);
-        decodeThread.setDaemon(true);
-        captureThread.start();
-        decodeThread.start();
+        Thread captureThread = Batch.startWorker(this::captureLoop, "tcpstate-capture");
+        Thread decodeThread = Batch.startWorker(this::decodeLoop, "tcpstate-decode");
         PacketRecord view = new PacketRecord();
         try {
             long wait = sink.tick(false);
@@ -144,11 +132,7 @@ public final class LivePipeline {
                 if (b.count < 0) {
                     break;
                 }
-                for (int i = 0; i < b.count; i++) {
-                    b.view(i, view);
-                    DecodeResult result = RESULTS[b.result[i]];
-                    sink.accept(view, result, result == DecodeResult.TCP ? b.tcp[i] : null);
-                }
+                b.deliver(sink, view);
                 boolean last = b.last;
                 b.clear();
                 free.put(b);
@@ -168,16 +152,7 @@ public final class LivePipeline {
             join(captureThread);
             join(decodeThread);
         }
-        Throwable f = failure;
-        if (f instanceof IOException io) {
-            throw io;
-        }
-        if (f instanceof RuntimeException re) {
-            throw re;
-        }
-        if (f instanceof Error er) {
-            throw er;
-        }
+        Batch.rethrow(failure);
     }
 
     private static void join(Thread t) {
@@ -302,29 +277,13 @@ public final class LivePipeline {
     }
 
     private void decodeLoop() {
-        PacketRecord r = new PacketRecord();
-        try {
-            while (!aborted) {
-                Batch b = toDecode.take();
-                for (int i = 0; i < b.count; i++) {
-                    b.view(i, r);
-                    b.result[i] = (byte) decoder.decode(r, b.tcp[i]).ordinal();
-                }
-                boolean last = b.last;
-                toConsume.put(b);
-                if (last) {
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Throwable t) {
-            if (failure == null) {
-                failure = t;
-            }
-            Batch end = new Batch();
-            end.count = -1;
-            toConsume.offer(end);
+        Batch.decodeStage(toDecode, toConsume, decoder, () -> aborted, this::failed);
+    }
+
+    /** Keeps a worker thread's failure, the first one only. */
+    private void failed(Throwable t) {
+        if (failure == null) {
+            failure = t;
         }
     }
 
