@@ -6,7 +6,6 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
-import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.pcap4j.core.PcapHandle;
@@ -31,18 +30,14 @@ final class BlockRead implements AutoCloseable {
     static final int RECORD_HEADER = 16;
 
     private static final boolean AVAILABLE;
-    private static final Field HANDLE;
-    private static final Unsafe UNSAFE;
-    private static final long BYTE_ARRAY_BASE;
+    private static final Unsafe UNSAFE = NativeAccess.UNSAFE;
+    private static final long BYTE_ARRAY_BASE = NativeAccess.BYTE_ARRAY_BASE;
     /** The address of libpcap's {@code pcap_dump}, a {@code pcap_handler} {@code pcap_dispatch} calls per packet. */
     private static final long PCAP_DUMP;
     private static final int SEEK_SET = 0;
 
     static {
         boolean ok;
-        Field f = null;
-        Unsafe u = null;
-        long base = 0;
         long dump = 0;
         try {
             String lib = System.getProperty(LiveCapture.LIB_NAME_PROPERTY, "pcap");
@@ -50,20 +45,11 @@ final class BlockRead implements AutoCloseable {
             Native.register(LibC.class, Platform.C_LIBRARY_NAME);
             Function fn = NativeLibrary.getInstance(lib).getFunction("pcap_dump");
             dump = Pointer.nativeValue(fn);
-            f = PcapHandle.class.getDeclaredField("handle");
-            f.setAccessible(true);
-            Field uf = Unsafe.class.getDeclaredField("theUnsafe");
-            uf.setAccessible(true);
-            u = (Unsafe) uf.get(null);
-            base = u.arrayBaseOffset(byte[].class);
-            ok = f.getType() == Pointer.class && Native.POINTER_SIZE == 8 && dump != 0;
+            ok = NativeAccess.AVAILABLE && dump != 0;
         } catch (Throwable t) {
             ok = false;
         }
         AVAILABLE = ok;
-        HANDLE = f;
-        UNSAFE = u;
-        BYTE_ARRAY_BASE = base;
         PCAP_DUMP = dump;
     }
 
@@ -158,14 +144,8 @@ final class BlockRead implements AutoCloseable {
         if (!AVAILABLE) {
             return null;
         }
-        long pcap;
-        try {
-            Pointer p = (Pointer) HANDLE.get(h);
-            if (p == null) {
-                return null;
-            }
-            pcap = Pointer.nativeValue(p);
-        } catch (IllegalAccessException | RuntimeException e) {
+        long pcap = NativeAccess.pcap(h);
+        if (pcap == 0) {
             return null;
         }
         Memory slots = new Memory(16);

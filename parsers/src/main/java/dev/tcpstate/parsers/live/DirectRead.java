@@ -3,7 +3,6 @@ package dev.tcpstate.parsers.live;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import java.lang.reflect.Field;
 import org.pcap4j.core.PcapHandle;
 import sun.misc.Unsafe;
 
@@ -24,33 +23,20 @@ final class DirectRead {
     static final int PACKET = 1, NONE = 0, ERROR = -1, END = -2;
 
     private static final boolean AVAILABLE;
-    private static final Field HANDLE;
-    private static final Unsafe UNSAFE;
-    private static final long BYTE_ARRAY_BASE;
+    private static final Unsafe UNSAFE = NativeAccess.UNSAFE;
+    private static final long BYTE_ARRAY_BASE = NativeAccess.BYTE_ARRAY_BASE;
     /** Size of a C {@code long}: the fields of the {@code struct timeval} in {@code struct pcap_pkthdr}. */
     private static final int LONG_SIZE = Native.LONG_SIZE;
 
     static {
         boolean ok;
-        Field f = null;
-        Unsafe u = null;
-        long base = 0;
         try {
             Native.register(DirectRead.class, System.getProperty(LiveCapture.LIB_NAME_PROPERTY, "pcap"));
-            f = PcapHandle.class.getDeclaredField("handle");
-            f.setAccessible(true);
-            Field uf = Unsafe.class.getDeclaredField("theUnsafe");
-            uf.setAccessible(true);
-            u = (Unsafe) uf.get(null);
-            base = u.arrayBaseOffset(byte[].class);
-            ok = f.getType() == Pointer.class && Native.POINTER_SIZE == 8;
+            ok = NativeAccess.AVAILABLE;
         } catch (Throwable t) {
             ok = false;
         }
         AVAILABLE = ok;
-        HANDLE = f;
-        UNSAFE = u;
-        BYTE_ARRAY_BASE = base;
     }
 
     /** {@code int pcap_next_ex(pcap_t *p, struct pcap_pkthdr **header, const u_char **data)}, pointers as addresses. */
@@ -78,12 +64,8 @@ final class DirectRead {
         if (!AVAILABLE) {
             return null;
         }
-        try {
-            Pointer p = (Pointer) HANDLE.get(h);
-            return p == null ? null : new DirectRead(Pointer.nativeValue(p));
-        } catch (IllegalAccessException | RuntimeException e) {
-            return null;
-        }
+        long pcap = NativeAccess.pcap(h);
+        return pcap == 0 ? null : new DirectRead(pcap);
     }
 
     /**
