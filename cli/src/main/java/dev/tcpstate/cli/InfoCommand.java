@@ -116,15 +116,22 @@ final class InfoCommand implements Callable<Integer> {
         return set.failed() ? ExitCode.CAPTURE_UNREADABLE : ExitCode.OK;
     }
 
-    /** Large plain pcap files are read in this many parts at once, one thread each. */
-    static final int PARTS = 2;
-    /** Files smaller than this per part are read whole: starting threads would cost more than it saves. */
+    /** Threads that read the parts of a large plain pcap file. */
+    static final int THREADS = 2;
+    /**
+     * Most parts a large file is cut into. More parts than threads: each thread takes the next unread part when it is
+     * done with one, so a thread the scheduler holds back (the compiler and the collector share the cores) reads
+     * fewer parts, and the threads finish together instead of one waiting for the other.
+     */
+    static final int PARTS = 16;
+    /** Least bytes per part: smaller files are cut into fewer parts, and files under two parts are read whole. */
     static final long MIN_PART_BYTES = 32L << 20;
+    /** {@link #MIN_PART_BYTES}, lowered by tests to cut small files. */
+    static long minPartBytes = MIN_PART_BYTES;
 
     /** What one part of a capture held. */
     private static final class Part {
         final List<CaptureProblem> problems = new ArrayList<>();
-        final SocketPairSet pairs = new SocketPairSet();
         long packets;
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
@@ -136,8 +143,9 @@ final class InfoCommand implements Callable<Integer> {
     }
 
     /**
-     * Reads one capture. A large plain pcap file is split at record boundaries and its parts read on separate
-     * threads, each with its own decoder and socket-pair set, merged at the end; anything else is read in one pass.
+     * Reads one capture. A large plain pcap file is split at record boundaries into parts that {@link #THREADS}
+     * threads read, each part with its own decoder and each thread with its own socket-pair set; the sets are counted
+     * together at the end. Anything else is read in one pass.
      */
     private static void scanCapture(String name, Facts f, DecoderOptions options, SocketPairSet allPairs,
                                     CaptureSet set, PrintWriter err) {
@@ -149,7 +157,7 @@ final class InfoCommand implements Callable<Integer> {
             parts.add(part);
             listeners.add(k == 0 ? printer : part.problems::add);
         }
-        List<CaptureReader> readers = set.openParts(name, PARTS, MIN_PART_BYTES, listeners);
+        List<CaptureReader> readers = set.openParts(name, PARTS, minPartBytes, listeners);
         if (readers == null) {
             f.readWhole = false;
             return;
@@ -157,16 +165,29 @@ final class InfoCommand implements Callable<Integer> {
         f.opened = true;
         f.format = readers.get(0).formatDescription();
         f.interfaces = List.copyOf(readers.get(0).interfaces());
+        int workers = Math.min(THREADS, readers.size());
+        List<SocketPairSet> pairSets = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger nextPart = new java.util.concurrent.atomic.AtomicInteger();
         List<Thread> threads = new ArrayList<>();
-        for (int k = 0; k < readers.size(); k++) {
-            CaptureReader reader = readers.get(k);
-            Part part = parts.get(k);
-            java.util.function.Consumer<CaptureProblem> problems = listeners.get(k);
-            Runnable work = () -> scanPart(reader, part, options, problems);
-            if (readers.size() == 1) {
+        for (int w = 0; w < workers; w++) {
+            SocketPairSet pairs = new SocketPairSet();
+            pairSets.add(pairs);
+            // Parts are taken in file order, so the first part (whose problems print as they are found) goes first.
+            Runnable work = () -> {
+                for (int k; (k = nextPart.getAndIncrement()) < readers.size(); ) {
+                    CaptureReader reader = readers.get(k);
+                    scanPart(reader, parts.get(k), pairs, options, listeners.get(k));
+                    try {
+                        reader.close();
+                    } catch (IOException e) {
+                        // nothing left to read from it
+                    }
+                }
+            };
+            if (workers == 1) {
                 work.run();
             } else {
-                Thread t = new Thread(work, "tcpstate-info-" + k);
+                Thread t = new Thread(work, "tcpstate-info-" + w);
                 t.start();
                 threads.add(t);
             }
@@ -205,25 +226,20 @@ final class InfoCommand implements Callable<Integer> {
             if (part.error != null) {
                 err.println("tcpstate: " + name + ": read error: " + part.error.getMessage());
             }
-            try {
-                readers.get(k).close();
-            } catch (IOException e) {
-                // nothing left to read from it
-            }
         }
         f.stats = stats;
-        SocketPairSet first = parts.get(0).pairs;
-        if (readers.size() == 2) {
-            f.socketPairs = SocketPairSet.unionSize(first, parts.get(1).pairs);
+        SocketPairSet first = pairSets.get(0);
+        if (pairSets.size() == 2) {
+            f.socketPairs = SocketPairSet.unionSize(first, pairSets.get(1));
         } else {
-            for (int k = 1; k < readers.size(); k++) {
-                first.addAll(parts.get(k).pairs);
+            for (int k = 1; k < pairSets.size(); k++) {
+                first.addAll(pairSets.get(k));
             }
             f.socketPairs = first.size();
         }
         if (allPairs != null) {
-            for (int k = 0; k < readers.size(); k++) {
-                allPairs.addAll(parts.get(k).pairs);
+            for (SocketPairSet pairs : pairSets) {
+                allPairs.addAll(pairs);
             }
         }
     }
@@ -238,6 +254,7 @@ final class InfoCommand implements Callable<Integer> {
                                      CaptureTime[] window) {
         var printer = set.printer();
         Part part = new Part();
+        SocketPairSet pairs = new SocketPairSet();
         try (CaptureReader reader = set.open(name, printer)) {
             if (reader == null) {
                 f.readWhole = false;
@@ -275,7 +292,7 @@ final class InfoCommand implements Callable<Integer> {
                     kept.countKept(r.linkType, result, decoder.lastIpVersion(), result == DecodeResult.TCP ? tcp : null,
                             decoder.lastProblem());
                     if (result == DecodeResult.TCP) {
-                        part.pairs.add(tcp);
+                        pairs.add(tcp);
                     }
                 }
             } finally {
@@ -292,9 +309,9 @@ final class InfoCommand implements Callable<Integer> {
             f.capturedBytes = part.capturedBytes;
             f.wireBytes = part.wireBytes;
             f.stats = kept;
-            f.socketPairs = part.pairs.size();
+            f.socketPairs = pairs.size();
             if (allPairs != null) {
-                allPairs.addAll(part.pairs);
+                allPairs.addAll(pairs);
             }
         } catch (IOException e) {
             f.readWhole = false;
@@ -303,14 +320,13 @@ final class InfoCommand implements Callable<Integer> {
         }
     }
 
-    private static void scanPart(CaptureReader reader, Part part, DecoderOptions options,
+    private static void scanPart(CaptureReader reader, Part part, SocketPairSet pairs, DecoderOptions options,
                                  java.util.function.Consumer<CaptureProblem> problems) {
         PacketDecoder decoder = new PacketDecoder(options);
         decoder.setProblemListener((record, reason, message) ->
                 problems.accept(new CaptureProblem(reader.name(), record.fileOffset, record.packetNumber, false, message)));
         PacketRecord r = new PacketRecord();
         TcpPacket tcp = new TcpPacket();
-        SocketPairSet pairs = part.pairs;
         try {
             while (reader.next(r)) {
                 part.packets++;

@@ -70,8 +70,9 @@ public final class Captures {
     /**
      * Opens a plain (uncompressed) pcap file as up to {@code parts} readers over consecutive byte ranges, each
      * starting at a record boundary, so the parts can be read on separate threads. Packet numbers in each part
-     * count from 1 (add the earlier parts' packet counts). Any other input, or a file too small to be worth
-     * splitting, gives a single reader over the whole capture.
+     * count from 1 (add the earlier parts' packet counts). Parts are at least {@code minPartBytes} long, so a
+     * smaller file gets fewer of them. Any other input, or a file under two such parts, gives a single reader over
+     * the whole capture.
      *
      * @param problems one listener per part (at least {@code parts} of them)
      */
@@ -84,7 +85,8 @@ public final class Captures {
         }
         Path path = Path.of(name);
         long size = Files.size(path);
-        if (size / parts < minPartBytes) {
+        parts = (int) Math.min(parts, size / Math.max(1, minPartBytes));
+        if (parts < 2) {
             return java.util.List.of(first);
         }
         PcapReader.Header h = pcap.header();
