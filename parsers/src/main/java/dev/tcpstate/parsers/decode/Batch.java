@@ -8,9 +8,10 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * A run of records on their way through a pipeline ({@link DecodePipeline}, {@link LivePipeline}): their bytes back
- * to back, their facts in parallel arrays, and after decoding, the results. Batches are recycled, so a pipeline in
- * its steady state allocates nothing per packet.
+ * A run of records on their way through a pipeline ({@link DecodePipeline}, {@link LivePipeline}): their facts in
+ * parallel arrays, after decoding the results, and in the live pipeline, which decodes on another thread than it
+ * captures, their bytes back to back. Batches are recycled, so a pipeline in its steady state allocates nothing per
+ * packet.
  */
 final class Batch {
     /** Most records in one batch. */
@@ -61,6 +62,28 @@ final class Batch {
         linkType[i] = r.linkType;
         iface[i] = r.interfaceId;
         used += r.capturedLength;
+    }
+
+    boolean full() {
+        return count == RECORDS;
+    }
+
+    /**
+     * Adds a record by its facts and decodes it where it lies (in the reader's buffer), keeping the segment and the
+     * result; the bytes are not copied, so the record's view later has none.
+     */
+    void addDecoded(PacketRecord r, PacketDecoder decoder) {
+        int i = count;
+        offset[i] = -1;
+        capLen[i] = r.capturedLength;
+        origLen[i] = r.originalLength;
+        ts[i] = r.timestampNanos;
+        number[i] = r.packetNumber;
+        fileOffset[i] = r.fileOffset;
+        linkType[i] = r.linkType;
+        iface[i] = r.interfaceId;
+        result[i] = (byte) decoder.decode(r, tcp[i]).ordinal();
+        count = i + 1;
     }
 
     void view(int i, PacketRecord r) {

@@ -8,14 +8,15 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Reads and decodes a capture on two threads while the caller consumes the decoded packets on its own, in capture
- * order: reading (I/O and record framing) and decoding (link, IP, reassembly, TCP) each get a core, and whatever
- * the caller does with the segments overlaps with both.
+ * Reads and decodes a capture on a thread of its own while the caller consumes the decoded packets on its thread, in
+ * capture order: whatever the caller does with the segments overlaps with the reading and decoding.
  *
- * <p>Records travel in batches: the reading thread copies each record's captured bytes into a batch, the decoding
- * thread decodes the batch in place (one decoder, so IP fragments are reassembled exactly as in a single-threaded
- * run), and the caller's {@link Sink} sees every record of every batch in order. Batches are recycled, so the
- * steady state allocates nothing per packet.
+ * <p>Records travel in batches: the reading thread decodes each record where the reader left it, in the reader's
+ * buffer (one decoder, so IP fragments are reassembled exactly as in a single-threaded run), and keeps the record's
+ * facts and the decoded segment in the batch; the caller's {@link Sink} sees every record of every batch in order.
+ * The bytes are not copied: decoding in place costs less than handing them to another thread, and a file's records
+ * are read faster than the connection table takes them. Batches are recycled, so the steady state allocates nothing
+ * per packet.
  */
 public final class DecodePipeline {
     /** Receives every record of the capture, in order, on the thread that called {@link #run}. */
@@ -40,7 +41,6 @@ public final class DecodePipeline {
     }
 
     private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES);
-    private final BlockingQueue<Batch> toDecode = new ArrayBlockingQueue<>(BATCHES);
     private final BlockingQueue<Batch> toConsume = new ArrayBlockingQueue<>(BATCHES);
     private volatile Throwable failure;
     private volatile boolean stopped;
@@ -56,7 +56,6 @@ public final class DecodePipeline {
             free.add(new Batch());
         }
         Thread readThread = Batch.startWorker(this::readLoop, "tcpstate-read");
-        Thread decodeThread = Batch.startWorker(this::decodeLoop, "tcpstate-decode");
         PacketRecord view = new PacketRecord();
         try {
             while (true) {
@@ -73,14 +72,12 @@ public final class DecodePipeline {
                 }
             }
             readThread.join();
-            decodeThread.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while reading " + reader.name());
         } finally {
             stopped = true;
             readThread.interrupt();
-            decodeThread.interrupt();
         }
         Batch.rethrow(failure);
     }
@@ -94,36 +91,25 @@ public final class DecodePipeline {
                 boolean more = reader.next(r);
                 if (!more) {
                     b.last = true;
-                    toDecode.put(b);
+                    toConsume.put(b);
                     return;
                 }
-                if (!b.fits(r.capturedLength) && b.count > 0) {
-                    toDecode.put(b);
+                if (b.full()) {
+                    toConsume.put(b);
                     b = free.take();
                 }
-                b.add(r);
+                b.addDecoded(r, decoder);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
             failure = t;
-            // Deliver what was read before the failure, then end.
+            // Deliver what was read and decoded before the failure, then end.
             if (b == null) {
                 b = new Batch();
             }
             b.last = true;
-            toDecode.offer(b);
-        }
-    }
-
-    private void decodeLoop() {
-        Batch.decodeStage(toDecode, toConsume, decoder, () -> stopped, this::failed);
-    }
-
-    /** Keeps a worker thread's failure, the first one only. */
-    private void failed(Throwable t) {
-        if (failure == null) {
-            failure = t;
+            toConsume.offer(b);
         }
     }
 }
