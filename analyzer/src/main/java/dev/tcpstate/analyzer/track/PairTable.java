@@ -20,6 +20,11 @@ final class PairTable<E extends PairKey> {
     private int size;
     /** Recently found or added entries, each still in the table, at {@link #recentIndex} of its hash. */
     private final PairKey[] recent = new PairKey[RECENT];
+    /**
+     * The hash of the entry in the same place of {@link #recent}: a slot there usually holds some other connection
+     * (far more are live than the cache has places), and telling that from the hash spares a miss on its entry.
+     */
+    private final int[] recentHashes = new int[RECENT];
     private static final int RECENT = 1 << 14;
 
     private static int recentIndex(int hash) {
@@ -66,8 +71,8 @@ final class PairTable<E extends PairKey> {
     @SuppressWarnings("unchecked")
     E get(PairKey k) {
         int r = recentIndex(k.hash);
-        PairKey e = recent[r];
-        if (e != null && e.samePair(k)) {
+        PairKey e;
+        if (recentHashes[r] == k.hash && (e = recent[r]) != null && e.samePair(k)) {
             return (E) e;
         }
         int i = indexOf(k);
@@ -76,6 +81,7 @@ final class PairTable<E extends PairKey> {
         }
         e = slots[i];
         recent[r] = e;
+        recentHashes[r] = k.hash;
         return (E) e;
     }
 
@@ -87,16 +93,22 @@ final class PairTable<E extends PairKey> {
         for (PairKey x; (x = slots[i]) != null; i = (i + 1) & mask) {
             if (hashes[i] == h && x.samePair(e)) {
                 slots[i] = e;
-                recent[recentIndex(h)] = e;
+                remember(e, h);
                 return;
             }
         }
         slots[i] = e;
         hashes[i] = h;
-        recent[recentIndex(h)] = e;
+        remember(e, h);
         if (++size * 2 > slots.length) {
             grow();
         }
+    }
+
+    private void remember(PairKey e, int hash) {
+        int r = recentIndex(hash);
+        recent[r] = e;
+        recentHashes[r] = hash;
     }
 
     /** Removes and returns the entry for {@code k}'s socket pair, or null. */
