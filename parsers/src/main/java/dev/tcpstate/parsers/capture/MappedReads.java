@@ -14,8 +14,8 @@ import sun.misc.Unsafe;
  *
  * <p>A read(2) from the page cache makes the kernel look up and copy every page, and Java's {@code FileChannel.read}
  * into a heap buffer copies the bytes a second time from a temporary native buffer. Copying straight out of a
- * mapping of the page cache costs one user-space copy and a page fault per few pages: on a 2 GB capture, less than
- * half the processor time the reads took. The records are still parsed from the reader's heap buffer, exactly as
+ * mapping of the page cache costs one user-space copy and a page fault per few pages: on a 2 GB capture, about a
+ * third of the processor time the reads took. The records are still parsed from the reader's heap buffer, exactly as
  * with any other channel.
  *
  * <p>Windows are mapped {@link #WINDOW} bytes at a time and released as soon as the reads pass them, so the file's
