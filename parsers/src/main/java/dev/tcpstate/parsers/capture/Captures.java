@@ -47,7 +47,7 @@ public final class Captures {
             return open(name, new FileInputStream(path.toFile()), problems);
         }
         channel.position(0);
-        return open(name, MappedReads.of(channel), format, head, n, problems);
+        return open(name, channel, format, head, n, problems);
     }
 
     /** Opens a capture from a stream (gzip-compressed or not). The stream is closed with the reader. */
@@ -114,7 +114,7 @@ public final class Captures {
             } else {
                 FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
                 ch.position(starts.get(k));
-                readers.add(new PcapReader(name, MappedReads.of(ch), problems.get(k), h, starts.get(k), end));
+                readers.add(new PcapReader(name, ch, problems.get(k), h, starts.get(k), end));
             }
         }
         return readers;
