@@ -292,7 +292,7 @@ final class InfoCommand implements Callable<Integer> {
                     kept.countKept(r.linkType, result, decoder.lastIpVersion(), result == DecodeResult.TCP ? tcp : null,
                             decoder.lastProblem());
                     if (result == DecodeResult.TCP) {
-                        pairs.add(tcp);
+                        pairs.offer(tcp);
                     }
                 }
             } finally {
@@ -340,7 +340,7 @@ final class InfoCommand implements Callable<Integer> {
                 part.capturedBytes += r.capturedLength;
                 part.wireBytes += r.originalLength;
                 if (decoder.decode(r, tcp) == DecodeResult.TCP) {
-                    pairs.add(tcp);
+                    pairs.offer(tcp);
                 }
             }
         } catch (IOException e) {

@@ -40,12 +40,34 @@ public final class SocketPairSet {
         return v6.add(key);
     }
 
+    /**
+     * Adds the socket pair of a segment, like {@link #add} but without saying whether it was new, for a caller that
+     * only wants the count: an IPv4 pair that is not among the recently seen ones waits in a short queue, and the
+     * queue's table slots are all read in one pass before its pairs are inserted. A pair new to the capture is a
+     * cache miss in a table of tens of megabytes; read one at a time, each miss waits for the one before, read in a
+     * pass over the queue they overlap.
+     */
+    public void offer(TcpPacket p) {
+        if (p.ipVersion != 4) {
+            add(p);
+            return;
+        }
+        boolean aFirst = Long.compareUnsigned(p.srcLo, p.dstLo) < 0
+                || p.srcLo == p.dstLo && p.srcPort <= p.dstPort;
+        long aLo = aFirst ? p.srcLo : p.dstLo, bLo = aFirst ? p.dstLo : p.srcLo;
+        int aPort = aFirst ? p.srcPort : p.dstPort, bPort = aFirst ? p.dstPort : p.srcPort;
+        v4.offer2((aLo << 32) | (bLo & 0xffff_ffffL), ((long) aPort << 16) | bPort);
+    }
+
     public long size() {
+        v4.flush();
         return v4.size + v6.size;
     }
 
     /** Adds every pair of {@code other} to this set. */
     public void addAll(SocketPairSet other) {
+        other.v4.flush();
+        v4.flush();
         v4.addAll(other.v4);
         v6.addAll(other.v6);
     }
@@ -55,6 +77,7 @@ public final class SocketPairSet {
      * {@code a}. Neither set changes; the lookups are spread over the common fork-join pool.
      */
     public static long unionSize(SocketPairSet a, SocketPairSet b) {
+        b.v4.flush();
         return a.size() + b.v4.countMissingFrom(a.v4) + b.v6.countMissingFrom(a.v6);
     }
 
@@ -74,6 +97,8 @@ public final class SocketPairSet {
     private static final class Table {
         /** Slots of the small direct-mapped cache of recently added keys (a power of two). */
         private static final int RECENT = 1 << 14;
+        /** Keys queued by {@link #offer2} before their slots are read together. */
+        private static final int PENDING = 64;
         private final int width;
         /** Recently added keys: most packets belong to a connection seen moments ago, so most adds stop here. */
         private final long[] recent;
@@ -81,6 +106,12 @@ public final class SocketPairSet {
         private int mask;
         private long size;
         private boolean zeroKey;
+        /** Two-long keys waiting to be inserted ({@link #offer2}), with their hashes. */
+        private final long[] pending = new long[PENDING * 2];
+        private final int[] pendingHash = new int[PENDING];
+        private int pendingCount;
+        /** What the first pass of {@link #flush} read, kept so that its loads are not dropped as unused. */
+        private long touched;
 
         Table(int width, int capacity) {
             this.width = width;
@@ -131,22 +162,79 @@ public final class SocketPairSet {
         }
 
         /** {@link #add} for a two-long key (IPv4), without the key array: the common case, once per packet. */
+        private static int hash2(long k0, long k1) {
+            long h = ((0x9E3779B97F4A7C15L ^ k0) * 0xBF58476D1CE4E5B9L ^ k1) * 0xBF58476D1CE4E5B9L;
+            h ^= h >>> 29;
+            return (int) (h ^ (h >>> 32));
+        }
+
+        /** Whether a two-long key is in the cache of recent keys; if not, it takes its place there. */
+        private boolean recentlySeen(long k0, long k1, int hash) {
+            int r = ((hash >>> 7) & (RECENT - 1)) << 1;
+            if (recent[r] == k0 && recent[r + 1] == k1) {
+                return true;
+            }
+            recent[r] = k0;
+            recent[r + 1] = k1;
+            return false;
+        }
+
         boolean add2(long k0, long k1) {
+            flush();
             if (k0 == 0 && k1 == 0) {
                 boolean added = !zeroKey;
                 zeroKey = true;
                 size += added ? 1 : 0;
                 return added;
             }
-            long h = ((0x9E3779B97F4A7C15L ^ k0) * 0xBF58476D1CE4E5B9L ^ k1) * 0xBF58476D1CE4E5B9L;
-            h ^= h >>> 29;
-            int hash = (int) (h ^ (h >>> 32));
-            int r = ((hash >>> 7) & (RECENT - 1)) << 1;
-            if (recent[r] == k0 && recent[r + 1] == k1) {
-                return false;
+            int hash = hash2(k0, k1);
+            return !recentlySeen(k0, k1, hash) && insert2(k0, k1, hash);
+        }
+
+        /** {@link #add2} without the answer: a key not seen recently is queued, and the queue flushed when full. */
+        void offer2(long k0, long k1) {
+            if (k0 == 0 && k1 == 0) {
+                add2(0, 0);
+                return;
             }
-            recent[r] = k0;
-            recent[r + 1] = k1;
+            int hash = hash2(k0, k1);
+            if (recentlySeen(k0, k1, hash)) {
+                return;
+            }
+            int j = pendingCount;
+            pending[j << 1] = k0;
+            pending[(j << 1) + 1] = k1;
+            pendingHash[j] = hash;
+            if ((pendingCount = j + 1) == PENDING) {
+                flush();
+            }
+        }
+
+        /**
+         * Inserts the queued keys. A first pass only reads the slot each key starts its probe at: the reads do not
+         * depend on one another, so the processor has many of them in flight at once, and the second pass, which
+         * probes and inserts one key after the other, finds those slots in the cache.
+         */
+        void flush() {
+            int n = pendingCount;
+            if (n == 0) {
+                return;
+            }
+            pendingCount = 0;
+            long[] a = slots;
+            int m = mask;
+            long t = 0;
+            for (int j = 0; j < n; j++) {
+                t += a[(pendingHash[j] & m) << 1];
+            }
+            touched += t;
+            for (int j = 0; j < n; j++) {
+                insert2(pending[j << 1], pending[(j << 1) + 1], pendingHash[j]);
+            }
+        }
+
+        /** Inserts a two-long key (not all zero) unless the table holds it; true if it was new. */
+        private boolean insert2(long k0, long k1, int hash) {
             if (size * 3 >= (long) (mask + 1) * 2) {
                 grow();
             }

@@ -90,4 +90,35 @@ class SocketPairSetTest {
         assertThat(a.size()).isEqualTo(50_001);
         assertThat(b.size()).isEqualTo(50_002);
     }
+
+    @Test
+    void offeredPairsCountLikeAddedOnes() {
+        SocketPairSet added = new SocketPairSet();
+        SocketPairSet offered = new SocketPairSet();
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 300_000; i++) {
+            // 40,000 pairs, each seen in either direction, all of them every 40,000 segments, in an order that
+            // defeats the recent-pair cache
+            int k = (int) ((i * 7919L) % 40_000);
+            int host = k % 200;
+            int port = 1024 + k / 200;
+            TcpPacket p = random.nextBoolean() ? v4(0x0a000000 + host, port, 0x0a0000ff, 80)
+                    : v4(0x0a0000ff, 80, 0x0a000000 + host, port);
+            added.add(p);
+            offered.offer(p);
+            if (i == 1000) {
+                // a count taken midway sees the queued pairs too
+                assertThat(offered.size()).isEqualTo(added.size());
+            }
+        }
+        offered.offer(v4(0, 0, 0, 0));
+        added.add(v4(0, 0, 0, 0));
+        assertThat(added.size()).isEqualTo(40_001);
+        assertThat(offered.size()).isEqualTo(40_001);
+        SocketPairSet other = new SocketPairSet();
+        other.offer(v4(0x0a000001, 1024, 0x0a0000ff, 80));
+        other.offer(v4(0x0a0000fe, 80, 0x0a000001, 1024));
+        assertThat(SocketPairSet.unionSize(offered, other)).isEqualTo(40_002);
+        assertThat(SocketPairSet.unionSize(other, offered)).isEqualTo(40_002);
+    }
 }
