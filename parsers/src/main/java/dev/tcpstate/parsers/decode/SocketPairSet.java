@@ -276,20 +276,37 @@ public final class SocketPairSet {
             int step = Math.max(1, capacity / chunks);
             long missing = java.util.stream.IntStream.range(0, (capacity + step - 1) / step).parallel().mapToLong(c -> {
                 long[] k = new long[width];
+                int[] at = new int[PENDING];
+                int[] hashes = new int[PENDING];
                 long n = 0;
-                for (int i = c * step, end = Math.min(capacity, i + step); i < end; i++) {
-                    if (!emptyAt(slots, i)) {
-                        System.arraycopy(slots, i * width, k, 0, width);
-                        n += other.contains(k) ? 0 : 1;
+                long t = 0;
+                for (int i = c * step, end = Math.min(capacity, i + step); i < end; ) {
+                    // Up to PENDING keys at a time: their slots in the other table are read in one pass first, as
+                    // in flush(), so the misses overlap.
+                    int g = 0;
+                    for (; i < end && g < PENDING; i++) {
+                        if (!emptyAt(slots, i)) {
+                            at[g] = i;
+                            hashes[g++] = hashAt(slots, i * width);
+                        }
+                    }
+                    long[] o = other.slots;
+                    for (int j = 0; j < g; j++) {
+                        t += o[(hashes[j] & other.mask) * width];
+                    }
+                    for (int j = 0; j < g; j++) {
+                        System.arraycopy(slots, at[j] * width, k, 0, width);
+                        n += other.contains(k, hashes[j]) ? 0 : 1;
                     }
                 }
+                touched = t;
                 return n;
             }).sum();
             return missing + (zeroKey && !other.zeroKey ? 1 : 0);
         }
 
-        private boolean contains(long[] key) {
-            int i = hash(key) & mask;
+        private boolean contains(long[] key, int hash) {
+            int i = hash & mask;
             while (!emptyAt(slots, i)) {
                 if (equalsIn(slots, i, key)) {
                     return true;
