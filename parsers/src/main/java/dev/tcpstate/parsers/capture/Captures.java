@@ -70,8 +70,8 @@ public final class Captures {
     /**
      * Opens a plain (uncompressed) pcap file as up to {@code parts} readers over consecutive byte ranges, each
      * starting at a record boundary, so the parts can be read on separate threads. Packet numbers in each part
-     * count from 1 (add the earlier parts' packet counts). Parts are at least {@code minPartBytes} long, so a
-     * smaller file gets fewer of them. Any other input, or a file under two such parts, gives a single reader over
+     * count from 1 (add the earlier parts' packet counts). The first part is an eighth the size of the others,
+     * which are at least {@code minPartBytes} long, so a smaller file gets fewer of them. Any other input, or a file under two such parts, gives a single reader over
      * the whole capture.
      *
      * @param problems one listener per part (at least {@code parts} of them)
@@ -92,9 +92,15 @@ public final class Captures {
         PcapReader.Header h = pcap.header();
         java.util.List<Long> starts = new java.util.ArrayList<>();
         starts.add(0L);
+        // The first part is an eighth the size of the others: it ends while the JIT compiler is still profiling the
+        // read loop, so the compiled loop already knows that a part ends and a reader gives way to the next. Equal
+        // parts would end only after it compiled the loop as if it never did, and undoing that costs a
+        // recompilation of the whole decoder inlined into the loop.
+        long firstEnd = size / (8L * parts);
         try (FileChannel probe = FileChannel.open(path, StandardOpenOption.READ)) {
             for (int k = 1; k < parts; k++) {
-                long at = PcapReader.findRecordStart(probe, h, size * k / parts, 8);
+                long from = firstEnd + (size - firstEnd) * (k - 1) / (parts - 1);
+                long at = PcapReader.findRecordStart(probe, h, from, 8);
                 if (at < 0 || at <= starts.get(starts.size() - 1)) {
                     break;
                 }

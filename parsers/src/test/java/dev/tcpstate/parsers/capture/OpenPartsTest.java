@@ -42,6 +42,7 @@ class OpenPartsTest {
         List<CaptureReader> readers = Captures.openParts(f.toString(), 16, size / 20, listeners(16));
         assertThat(readers).hasSize(16);
         List<Long> seconds = new ArrayList<>();
+        List<Long> counts = new ArrayList<>();
         PacketRecord r = new PacketRecord();
         for (CaptureReader reader : readers) {
             long n = 0;
@@ -52,6 +53,7 @@ class OpenPartsTest {
                 seconds.add((long) i);
             }
             assertThat(n).isPositive();
+            counts.add(n);
             assertThat(reader.damaged()).isFalse();
             reader.close();
         }
@@ -60,6 +62,9 @@ class OpenPartsTest {
             all.add(i);
         }
         assertThat(seconds).isEqualTo(all);
+        // the first part is an eighth the size of the others (1000 records over 1 + 15 * 8 eighths: about 8, then 66)
+        assertThat(counts.get(0)).isBetween(5L, 12L);
+        assertThat(counts.subList(1, 16)).allSatisfy(n -> assertThat(n).isBetween(60L, 72L));
     }
 
     @Test
