@@ -116,8 +116,8 @@ final class InfoCommand implements Callable<Integer> {
         return set.failed() ? ExitCode.CAPTURE_UNREADABLE : ExitCode.OK;
     }
 
-    /** Threads that read the parts of a large plain pcap file. */
-    static final int THREADS = 2;
+    /** Threads that read the parts of a large plain pcap file: one a core, up to four (tests set other counts). */
+    static int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     /**
      * Most parts a large file is cut into. More parts than threads: each thread takes the next unread part when it is
      * done with one, so a thread the scheduler holds back (the compiler and the collector share the cores) reads
@@ -143,7 +143,7 @@ final class InfoCommand implements Callable<Integer> {
     }
 
     /**
-     * Reads one capture. A large plain pcap file is split at record boundaries into parts that {@link #THREADS}
+     * Reads one capture. A large plain pcap file is split at record boundaries into parts that {@link #threads}
      * threads read, each part with its own decoder and each thread with its own socket-pair set; the sets are counted
      * together at the end. Anything else is read in one pass.
      */
@@ -165,7 +165,7 @@ final class InfoCommand implements Callable<Integer> {
         f.opened = true;
         f.format = readers.get(0).formatDescription();
         f.interfaces = List.copyOf(readers.get(0).interfaces());
-        int workers = Math.min(THREADS, readers.size());
+        int workers = Math.min(threads, readers.size());
         List<SocketPairSet> pairSets = new ArrayList<>();
         java.util.concurrent.atomic.AtomicInteger nextPart = new java.util.concurrent.atomic.AtomicInteger();
         List<Thread> threads = new ArrayList<>();

@@ -23,9 +23,12 @@ class InfoPartsTest {
     @TempDir
     Path dir;
 
+    private static final int THREADS = InfoCommand.threads;
+
     @AfterEach
     void restore() {
         InfoCommand.minPartBytes = InfoCommand.MIN_PART_BYTES;
+        InfoCommand.threads = THREADS;
     }
 
     /** Raw IPv4 + TCP, checksum field left 0 (not the right sum); packet {@link #MALFORMED} has data offset 4. */
@@ -81,5 +84,13 @@ class InfoPartsTest {
         assertThat(partsJson.err()).isEqualTo(wholeJson.err());
         assertThat(partsText.out()).isEqualTo(wholeText.out());
         assertThat(partsJson.exitCode()).isEqualTo(wholeJson.exitCode()).isZero();
+
+        // One thread, and three (whose pair sets are merged rather than counted two by two), give the same.
+        for (int threads : new int[] {1, 3}) {
+            InfoCommand.threads = threads;
+            Cli json = Cli.run("info", "--format", "json", capture.toString());
+            assertThat(json.out()).isEqualTo(wholeJson.out());
+            assertThat(json.err()).isEqualTo(wholeJson.err());
+        }
     }
 }

@@ -161,7 +161,7 @@ public final class SocketPairSet {
             return true;
         }
 
-        /** {@link #add} for a two-long key (IPv4), without the key array: the common case, once per packet. */
+        /** {@link #hash} of a two-long key. */
         private static int hash2(long k0, long k1) {
             long h = ((0x9E3779B97F4A7C15L ^ k0) * 0xBF58476D1CE4E5B9L ^ k1) * 0xBF58476D1CE4E5B9L;
             h ^= h >>> 29;
@@ -179,6 +179,7 @@ public final class SocketPairSet {
             return false;
         }
 
+        /** {@link #add} for a two-long key (IPv4), without the key array: the common case, once per packet. */
         boolean add2(long k0, long k1) {
             flush();
             if (k0 == 0 && k1 == 0) {
