@@ -37,7 +37,9 @@ public record Anomaly(AnomalyType type, Severity severity, long timeNanos, List<
                       Map<String, Object> evidence) {
 
     public Anomaly {
-        packets = List.copyOf(packets);
+        // Always the same list class (List.copyOf picks one of two by size): the writers' calls on it stay
+        // monomorphic, and the compiled writer is not thrown away when the other class first turns up.
+        packets = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(packets));
         evidence = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(evidence));
     }
 
