@@ -17,8 +17,8 @@ final class Batch {
     /** Most records in one batch. */
     static final int RECORDS = 2048;
 
-    byte[] data = new byte[1 << 18];
-    ByteBuffer buffer = ByteBuffer.wrap(data);
+    byte[] data;
+    ByteBuffer buffer;
     int used;
     int count;
     boolean last;
@@ -33,10 +33,28 @@ final class Batch {
     final byte[] result = new byte[RECORDS];
     final TcpPacket[] tcp = new TcpPacket[RECORDS];
 
+    /** A batch that keeps its records' bytes (the live pipeline's), 256 KiB to start with. */
     Batch() {
+        this(1 << 18);
+    }
+
+    /** A batch with room for {@code dataBytes} of record bytes: 0 for one whose records are decoded where they lie. */
+    Batch(int dataBytes) {
+        data = new byte[dataBytes];
+        buffer = ByteBuffer.wrap(data);
         for (int i = 0; i < RECORDS; i++) {
             tcp[i] = new TcpPacket();
         }
+    }
+
+    /**
+     * What a reading thread hands on when it fails: the batch it was filling (or an empty one), marked last, so the
+     * records taken before the failure are still delivered and the consumer then stops.
+     */
+    static Batch lastAfterFailure(Batch b) {
+        Batch last = b != null ? b : new Batch(0);
+        last.last = true;
+        return last;
     }
 
     boolean fits(int n) {
@@ -138,7 +156,7 @@ final class Batch {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
             failed.accept(t);
-            Batch end = new Batch();
+            Batch end = new Batch(0);
             end.count = -1;
             out.offer(end);
         }

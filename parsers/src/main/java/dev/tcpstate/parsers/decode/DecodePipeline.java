@@ -53,7 +53,7 @@ public final class DecodePipeline {
      */
     public void run(Sink sink) throws IOException {
         for (int i = 0; i < BATCHES; i++) {
-            free.add(new Batch());
+            free.add(new Batch(0));
         }
         Thread readThread = Batch.startWorker(this::readLoop, "tcpstate-read");
         PacketRecord view = new PacketRecord();
@@ -104,12 +104,7 @@ public final class DecodePipeline {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
             failure = t;
-            // Deliver what was read and decoded before the failure, then end.
-            if (b == null) {
-                b = new Batch();
-            }
-            b.last = true;
-            toConsume.offer(b);
+            toConsume.offer(Batch.lastAfterFailure(b));
         }
     }
 }

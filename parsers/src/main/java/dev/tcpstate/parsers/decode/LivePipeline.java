@@ -230,12 +230,7 @@ public final class LivePipeline {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
             failure = t;
-            // Deliver what was taken before the failure, then end.
-            if (b == null) {
-                b = new Batch();
-            }
-            b.last = true;
-            toDecode.offer(b);
+            toDecode.offer(Batch.lastAfterFailure(b));
         }
     }
 
