@@ -31,7 +31,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 packets=$("$here/tcpstate" info --format json "$file" | sed -n 's/^  "packets" : \([0-9]*\),*$/\1/p' | head -1)
 echo "file: $file ($packets packets, $(du -h "$file" | cut -f1))"
-echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1)"
+echo "machine: $(nproc) cores; tcpstate runs on $("$here/tcpstate" --version | tail -1) (TCPSTATE_JAVA picks another)"
 
 # The live path must have seen every packet, or its rate would mean nothing.
 replayed=$("$here/tcpstate" live --replay "$file" 2>/dev/null | sed -n 's/^packets  *\([0-9]*\)$/\1/p')

@@ -24,7 +24,7 @@ done
 
 packets=$("$here/tcpstate" info --format json "$file" | sed -n 's/^  "packets" : \([0-9]*\),*$/\1/p' | head -1)
 echo "file: $file ($packets packets, $(du -h "$file" | cut -f1))"
-echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1)"
+echo "machine: $(nproc) cores; tcpstate runs on $("$here/tcpstate" --version | tail -1) (TCPSTATE_JAVA picks another)"
 
 # One run of a command: appends its wall time to the label's list and keeps its largest RSS.
 declare -A times rss
