@@ -96,6 +96,36 @@ class PacketDecoderTest {
         assertThat(out.sequenceLength()).isEqualTo(2);
     }
 
+    /** The usual options after the handshake (NOP, NOP, Timestamps) and other 12-byte layouts give the same fields. */
+    @Test
+    void twelveByteOptionLayouts() {
+        Tcp t = tcp().flags(TcpPacket.ACK).options(nop(), nop(), timestamps(0xffffffffL, 0x80000000L));
+        assertThat(decode(LinkType.ETHERNET, ethernet(0x0800, ipv4Tcp(t)))).isEqualTo(DecodeResult.TCP);
+        assertThat(out.hasTimestamps).isTrue();
+        assertThat(Integer.toUnsignedLong(out.tsVal)).isEqualTo(0xffffffffL);
+        assertThat(Integer.toUnsignedLong(out.tsEcr)).isEqualTo(0x80000000L);
+        assertThat(out.mss).isEqualTo(-1);
+        assertThat(out.sackBlocks).isZero();
+
+        t = tcp().flags(TcpPacket.ACK).options(timestamps(7, 8), nop(), nop());
+        assertThat(decode(LinkType.ETHERNET, ethernet(0x0800, ipv4Tcp(t)))).isEqualTo(DecodeResult.TCP);
+        assertThat(out.hasTimestamps).isTrue();
+        assertThat(out.tsVal).isEqualTo(7);
+        assertThat(out.tsEcr).isEqualTo(8);
+
+        t = tcp().flags(TcpPacket.ACK).options(nop(), nop(), sack(100, 200));
+        assertThat(decode(LinkType.ETHERNET, ethernet(0x0800, ipv4Tcp(t)))).isEqualTo(DecodeResult.TCP);
+        assertThat(out.hasTimestamps).isFalse();
+        assertThat(out.sackBlocks).isEqualTo(1);
+
+        // A timestamps option whose length byte is wrong is not taken for one: it is bad, and so is the 1-byte rest
+        // that its length leaves (kind 2 with no room for a length).
+        t = tcp().flags(TcpPacket.ACK).options(nop(), nop(), bytes(8, 9, 0, 0, 0, 1, 0, 0, 0, 2));
+        assertThat(decode(LinkType.ETHERNET, ethernet(0x0800, ipv4Tcp(t)))).isEqualTo(DecodeResult.TCP);
+        assertThat(out.hasTimestamps).isFalse();
+        assertThat(decoder.stats().badTcpOptions()).isEqualTo(2);
+    }
+
     @Test
     void everyOption() {
         Tcp t = tcp().flags(TcpPacket.SYN).options(mss(1460), sackPermitted(), timestamps(0xfffffffeL, 0x80000001L),
