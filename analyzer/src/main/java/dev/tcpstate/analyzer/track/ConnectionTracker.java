@@ -43,6 +43,12 @@ public final class ConnectionTracker {
     /** Connections handed back by the caller for reuse (see {@link #recycleFrom}), or null. */
     private Queue<Connection> released;
     private long now = Long.MIN_VALUE;
+    /**
+     * No timer is due and no retired record expires before this (it may be earlier than the first of them, never
+     * later): {@link #advanceTime} looks further only when capture time reaches it.
+     */
+    private long nextDue = Long.MIN_VALUE;
+    private static final long RECHECK_NANOS = 1_000_000_000L;
     private long emitted;
     private int live;
     private int maxLive = Integer.MAX_VALUE;
@@ -217,6 +223,16 @@ public final class ConnectionTracker {
         if (nanos > now) {
             now = nanos;
         }
+        // One comparison on the packet path, the work out of line: what that work does shifts as a capture goes on
+        // (TIME-WAIT timers fire after a minute, retired records expire after two), and compiled inline each shift
+        // would have the whole packet path compiled again.
+        if (nextDue <= now) {
+            runDue();
+        }
+    }
+
+    /** Runs the timers due by now and drops the retired records that expired, then finds the next due time. */
+    private void runDue() {
         while (!timers.isEmpty() && timers.peekAt() <= now) {
             long at = timers.peekAt();
             Connection c = timers.peekConnection();
@@ -234,6 +250,11 @@ public final class ConnectionTracker {
             table.removeExact(r);
             retiredFree.add(r);
         }
+        r = retiredOrder.peek();
+        // At least once a second of capture time even with nothing due: the check in advanceTime then goes both ways
+        // from the start (the first timer is seconds into a capture), and the compiled packet path has both.
+        nextDue = Math.min(Math.min(timers.peekAt(), r == null ? Long.MAX_VALUE : r.expiresNanos),
+                now + RECHECK_NANOS);
     }
 
     /**
@@ -299,6 +320,9 @@ public final class ConnectionTracker {
             c.queuedAtNanos = at;
             if (at != Endpoint.NO_TIMER) {
                 timers.add(at, c);
+                if (at < nextDue) {
+                    nextDue = at;
+                }
             }
         }
     }
@@ -355,6 +379,9 @@ public final class ConnectionTracker {
         r.expiresNanos = at + settings.incarnationMemoryNanos();
         table.put(r); // replaces c
         retiredOrder.add(r);
+        if (r.expiresNanos < nextDue) {
+            nextDue = r.expiresNanos;
+        }
         emitted++;
         listener.onConnectionEnd(c);
         if (recycle && !c.endedByReuse) {
