@@ -28,9 +28,11 @@ public final class ConnectionTracker {
     /**
      * Socket pairs: each holds either its live {@link Connection} or, once that left, a {@link Retired} record of its
      * incarnation number until that expires (never both), so finding a packet's connection and numbering a new one
-     * is one lookup, and a leaving connection's entry is replaced in place.
+     * is one lookup, and a leaving connection's entry is replaced in place. It starts small so that it grows
+     * several times in the first seconds of a capture, while the packet path is still being profiled: started large,
+     * it grew first minutes in, along a path the compiled packet path lacked and was compiled again for.
      */
-    private final PairTable<PairKey> table = new PairTable<>(1 << 16);
+    private final PairTable<PairKey> table = new PairTable<>(256);
     private final PairKey probe = new PairKey();
     private final TimerQueue timers = new TimerQueue();
     /** Last incarnation numbers of socket pairs whose connection left, in order of expiry (replaced ones included). */
