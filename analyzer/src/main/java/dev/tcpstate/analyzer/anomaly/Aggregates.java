@@ -327,38 +327,59 @@ final class Aggregates {
 
     /** Rolls every window forward to {@code t}, as a packet at {@code t} would roll its own key's windows. */
     void advanceTime(long t) {
-        listeners.forEach(l -> rollListener(l, t));
-        pairs.forEach(s -> rollScan(s, t));
-        victims.forEach(v -> rollVictim(v, t));
+        // A loop per table (not one walk with a lambda per table): see KeyTable.
+        for (int i = 0, n = listeners.capacity(); i < n; i++) {
+            Listener l = listeners.slot(i);
+            if (l != null) rollListener(l, t);
+        }
+        for (int i = 0, n = pairs.capacity(); i < n; i++) {
+            ScanPair s = pairs.slot(i);
+            if (s != null) rollScan(s, t);
+        }
+        for (int i = 0, n = victims.capacity(); i < n; i++) {
+            Victim v = victims.slot(i);
+            if (v != null) rollVictim(v, t);
+        }
         sweep(t);
     }
 
     /** Evaluates every open window as of {@code t}: called before the end-of-capture per-connection checks. */
     void closeWindows(long t) {
-        listeners.forEach(l -> {
-            evaluateListener(l);
-            resetListenerWindow(l, t);
-        });
-        pairs.forEach(s -> {
-            evaluateScan(s);
-            resetScanWindow(s, t);
-        });
-        victims.forEach(v -> {
-            evaluateVictim(v);
-            resetVictimWindow(v, t);
-        });
+        for (int i = 0, n = listeners.capacity(); i < n; i++) {
+            Listener l = listeners.slot(i);
+            if (l != null) {
+                evaluateListener(l);
+                resetListenerWindow(l, t);
+            }
+        }
+        for (int i = 0, n = pairs.capacity(); i < n; i++) {
+            ScanPair s = pairs.slot(i);
+            if (s != null) {
+                evaluateScan(s);
+                resetScanWindow(s, t);
+            }
+        }
+        for (int i = 0, n = victims.capacity(); i < n; i++) {
+            Victim v = victims.slot(i);
+            if (v != null) {
+                evaluateVictim(v);
+                resetVictimWindow(v, t);
+            }
+        }
     }
 
-    /** Reports every interval still open. */
+    /** Reports every interval still open, per table in order of window start. */
     void finish() {
-        for (Listener l : sorted(listeners.entries())) if (l.active) endFlood(l);
-        for (ScanPair s : sorted(pairs.entries())) if (s.active) endScan(s);
-        for (Victim v : sorted(victims.entries())) if (v.active) endBackscatter(v);
-    }
-
-    private static <E extends Entry> List<E> sorted(List<E> l) {
-        l.sort((a, b) -> Long.compare(a.winStart, b.winStart));
-        return l;
+        // A comparator per entry type: one shared by the three would cast each type in turn.
+        List<Listener> ls = listeners.entries();
+        ls.sort((a, b) -> Long.compare(a.winStart, b.winStart));
+        for (Listener l : ls) if (l.active) endFlood(l);
+        List<ScanPair> ss = pairs.entries();
+        ss.sort((a, b) -> Long.compare(a.winStart, b.winStart));
+        for (ScanPair s : ss) if (s.active) endScan(s);
+        List<Victim> vs = victims.entries();
+        vs.sort((a, b) -> Long.compare(a.winStart, b.winStart));
+        for (Victim v : vs) if (v.active) endBackscatter(v);
     }
 
     // ------------------------------------------------------------------------------------------------ flood
@@ -565,30 +586,32 @@ final class Aggregates {
 
     // ------------------------------------------------------------------------------------------------ memory
 
-    /** Drops keys idle for two of their windows and not inside an interval. */
+    /** Drops keys idle for two of their windows and not inside an interval, once a minute of capture time. */
     private void sweep(long t) {
-        if (t < nextSweep) return;
-        nextSweep = t + SWEEP_EVERY_NANOS;
-        sweep(listeners, t - 2 * settings.floodWindowNanos());
-        sweep(pairs, t - 2 * settings.scanWindowNanos());
-        sweep(victims, t - 2 * settings.backscatterWindowNanos());
+        if (t >= nextSweep) {
+            dropIdle(t); // out of line: the events that call sweep() compile without it
+        }
     }
 
-    private void sweep(KeyTable<? extends Entry> table, long idleBefore) {
-        for (Entry e : table.removeIf(e -> e.lastSeen < idleBefore)) {
-            if (e instanceof Listener l) {
-                evaluateListener(l);
-                if (l.active) endFlood(l);
-                if (l.refs == 0) freeListeners.add(l);
-            } else if (e instanceof ScanPair s) {
-                evaluateScan(s);
-                if (s.active) endScan(s);
-                if (s.refs == 0) freePairs.add(s);
-            } else if (e instanceof Victim v) {
-                evaluateVictim(v);
-                if (v.active) endBackscatter(v);
-                if (v.refs == 0) freeVictims.add(v);
-            }
+    private void dropIdle(long t) {
+        nextSweep = t + SWEEP_EVERY_NANOS;
+        for (int k = 0, n = listeners.removeIdle(t - 2 * settings.floodWindowNanos()); k < n; k++) {
+            Listener l = listeners.takeRemoved(k);
+            evaluateListener(l);
+            if (l.active) endFlood(l);
+            if (l.refs == 0) freeListeners.add(l);
+        }
+        for (int k = 0, n = pairs.removeIdle(t - 2 * settings.scanWindowNanos()); k < n; k++) {
+            ScanPair s = pairs.takeRemoved(k);
+            evaluateScan(s);
+            if (s.active) endScan(s);
+            if (s.refs == 0) freePairs.add(s);
+        }
+        for (int k = 0, n = victims.removeIdle(t - 2 * settings.backscatterWindowNanos()); k < n; k++) {
+            Victim v = victims.takeRemoved(k);
+            evaluateVictim(v);
+            if (v.active) endBackscatter(v);
+            if (v.refs == 0) freeVictims.add(v);
         }
     }
 

@@ -28,9 +28,11 @@ public final class ConnectionTracker {
     /**
      * Socket pairs: each holds either its live {@link Connection} or, once that left, a {@link Retired} record of its
      * incarnation number until that expires (never both), so finding a packet's connection and numbering a new one
-     * is one lookup, and a leaving connection's entry is replaced in place.
+     * is one lookup, and a leaving connection's entry is replaced in place. It starts small so that it grows
+     * several times in the first seconds of a capture, while the packet path is still being profiled: started large,
+     * it grew first minutes in, along a path the compiled packet path lacked and was compiled again for.
      */
-    private final PairTable<PairKey> table = new PairTable<>(1 << 16);
+    private final PairTable<PairKey> table = new PairTable<>(256);
     private final PairKey probe = new PairKey();
     private final TimerQueue timers = new TimerQueue();
     /** Last incarnation numbers of socket pairs whose connection left, in order of expiry (replaced ones included). */
@@ -43,6 +45,12 @@ public final class ConnectionTracker {
     /** Connections handed back by the caller for reuse (see {@link #recycleFrom}), or null. */
     private Queue<Connection> released;
     private long now = Long.MIN_VALUE;
+    /**
+     * No timer is due and no retired record expires before this (it may be earlier than the first of them, never
+     * later): {@link #advanceTime} looks further only when capture time reaches it.
+     */
+    private long nextDue = Long.MIN_VALUE;
+    private static final long RECHECK_NANOS = 1_000_000_000L;
     private long emitted;
     private int live;
     private int maxLive = Integer.MAX_VALUE;
@@ -217,6 +225,16 @@ public final class ConnectionTracker {
         if (nanos > now) {
             now = nanos;
         }
+        // One comparison on the packet path, the work out of line: what that work does shifts as a capture goes on
+        // (TIME-WAIT timers fire after a minute, retired records expire after two), and compiled inline each shift
+        // would have the whole packet path compiled again.
+        if (nextDue <= now) {
+            runDue();
+        }
+    }
+
+    /** Runs the timers due by now and drops the retired records that expired, then finds the next due time. */
+    private void runDue() {
         while (!timers.isEmpty() && timers.peekAt() <= now) {
             long at = timers.peekAt();
             Connection c = timers.peekConnection();
@@ -234,6 +252,11 @@ public final class ConnectionTracker {
             table.removeExact(r);
             retiredFree.add(r);
         }
+        r = retiredOrder.peek();
+        // At least once a second of capture time even with nothing due: the check in advanceTime then goes both ways
+        // from the start (the first timer is seconds into a capture), and the compiled packet path has both.
+        nextDue = Math.min(Math.min(timers.peekAt(), r == null ? Long.MAX_VALUE : r.expiresNanos),
+                now + RECHECK_NANOS);
     }
 
     /**
@@ -299,6 +322,9 @@ public final class ConnectionTracker {
             c.queuedAtNanos = at;
             if (at != Endpoint.NO_TIMER) {
                 timers.add(at, c);
+                if (at < nextDue) {
+                    nextDue = at;
+                }
             }
         }
     }
@@ -355,6 +381,9 @@ public final class ConnectionTracker {
         r.expiresNanos = at + settings.incarnationMemoryNanos();
         table.put(r); // replaces c
         retiredOrder.add(r);
+        if (r.expiresNanos < nextDue) {
+            nextDue = r.expiresNanos;
+        }
         emitted++;
         listener.onConnectionEnd(c);
         if (recycle && !c.endedByReuse) {

@@ -13,7 +13,13 @@ class PairKey {
     int aPort, bPort;
     /** For the probe only: the packet's source is side A. */
     boolean srcIsA;
-    int hash;
+    /**
+     * 64 bits, though the table places entries by the low 32: among the hundreds of thousands of pairs a busy capture
+     * keeps in the table at once, a few share a 32-bit hash at any time, and a lookup that matched a hash and then
+     * found another pair took a path the compiled packet loop had never seen (and had it compiled anew). With 64
+     * bits a hash match is, in practice, always the pair.
+     */
+    long hash;
 
     void set(TcpPacket p) {
         ipVersion = p.ipVersion;
@@ -31,7 +37,7 @@ class PairKey {
         h = (h ^ bHi) * 0x9E3779B97F4A7C15L;
         h = (h ^ bLo) * 0x9E3779B97F4A7C15L;
         h = (h ^ (((long) aPort << 16) | bPort | ((long) ipVersion << 32))) * 0x9E3779B97F4A7C15L;
-        hash = (int) (h ^ (h >>> 29));
+        hash = h ^ (h >>> 29);
     }
 
     private static int compare(long hi1, long lo1, int port1, long hi2, long lo2, int port2) {

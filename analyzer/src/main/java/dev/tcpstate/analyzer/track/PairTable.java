@@ -15,7 +15,7 @@ import java.util.function.Consumer;
 final class PairTable<E extends PairKey> {
     private PairKey[] slots;
     /** The hash of the entry in the same slot (meaningful only where the slot holds an entry). */
-    private int[] hashes;
+    private long[] hashes;
     private int shift;
     private int size;
     /** Recently found or added entries, each still in the table, at {@link #recentIndex} of its hash. */
@@ -24,11 +24,12 @@ final class PairTable<E extends PairKey> {
      * The hash of the entry in the same place of {@link #recent}: a slot there usually holds some other connection
      * (far more are live than the cache has places), and telling that from the hash spares a miss on its entry.
      */
-    private final int[] recentHashes = new int[RECENT];
+    private final long[] recentHashes = new long[RECENT];
     private static final int RECENT = 1 << 14;
 
-    private static int recentIndex(int hash) {
-        return (hash ^ (hash >>> 14)) & (RECENT - 1);
+    private static int recentIndex(long hash) {
+        int h = (int) hash;
+        return (h ^ (h >>> 14)) & (RECENT - 1);
     }
 
     PairTable(int initialCapacity) {
@@ -41,7 +42,7 @@ final class PairTable<E extends PairKey> {
 
     private void allocate(int n) {
         slots = new PairKey[n];
-        hashes = new int[n];
+        hashes = new long[n];
         shift = 32 - Integer.numberOfTrailingZeros(n);
     }
 
@@ -49,13 +50,13 @@ final class PairTable<E extends PairKey> {
         return size;
     }
 
-    private int home(int hash) {
-        return (hash * 0x9E3779B9) >>> shift;
+    private int home(long hash) {
+        return ((int) hash * 0x9E3779B9) >>> shift;
     }
 
     private int indexOf(PairKey k) {
         int mask = slots.length - 1;
-        int h = k.hash;
+        long h = k.hash;
         for (int i = home(h); ; i = (i + 1) & mask) {
             PairKey e = slots[i];
             if (e == null) {
@@ -88,7 +89,7 @@ final class PairTable<E extends PairKey> {
     /** Adds {@code e}, replacing the entry of the same socket pair if there is one. */
     void put(E e) {
         int mask = slots.length - 1;
-        int h = e.hash;
+        long h = e.hash;
         int i = home(h);
         for (PairKey x; (x = slots[i]) != null; i = (i + 1) & mask) {
             if (hashes[i] == h && x.samePair(e)) {
@@ -105,7 +106,7 @@ final class PairTable<E extends PairKey> {
         }
     }
 
-    private void remember(PairKey e, int hash) {
+    private void remember(PairKey e, long hash) {
         int r = recentIndex(hash);
         recent[r] = e;
         recentHashes[r] = hash;
@@ -160,10 +161,10 @@ final class PairTable<E extends PairKey> {
             if (e == null) {
                 break;
             }
-            int home = home(hashes[j]);
-            // Move e back into the hole unless its home lies cyclically in (i, j].
-            boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-            if (!stays) {
+            // e moves back into the hole at i unless its home lies cyclically in (i, j], that is unless it is closer
+            // to its home than the hole is. Distances modulo the table size: no branch on whether the run wraps
+            // around the end of the array, which only now and then it does.
+            if (((j - home(hashes[j])) & mask) >= ((j - i) & mask)) {
                 slots[i] = e;
                 hashes[i] = hashes[j];
                 i = j;
@@ -175,7 +176,7 @@ final class PairTable<E extends PairKey> {
 
     private void grow() {
         PairKey[] old = slots;
-        int[] oldHashes = hashes;
+        long[] oldHashes = hashes;
         allocate(old.length * 2);
         int mask = slots.length - 1;
         for (int k = 0; k < old.length; k++) {
@@ -183,7 +184,7 @@ final class PairTable<E extends PairKey> {
             if (e == null) {
                 continue;
             }
-            int h = oldHashes[k];
+            long h = oldHashes[k];
             int i = home(h);
             while (slots[i] != null) {
                 i = (i + 1) & mask;

@@ -23,8 +23,10 @@ final class TimerQueue {
     private final Heap heap = new Heap();
     /** Insertion counter: the tie-break among equal deadlines. */
     private long sequence;
-    /** Where the head is: a run index, {@link #HEAP}, or {@link #NONE} when it must be looked up again. */
+    /** Where the head is: a run index, {@link #HEAP}, or {@link #NONE} when the queue is empty. */
     private int head = NONE;
+    /** The head's deadline, or Long.MAX_VALUE when the queue is empty. */
+    private long headAt = Long.MAX_VALUE;
     private int size;
 
     TimerQueue() {
@@ -37,28 +39,27 @@ final class TimerQueue {
         return size == 0;
     }
 
-    /** Deadline of the head; valid when not empty. */
+    /**
+     * Deadline of the head, or Long.MAX_VALUE when the queue is empty. Kept up to date by {@link #add} and
+     * {@link #poll}, so asking (on every packet) reads one field and runs none of the head search.
+     */
     long peekAt() {
-        int h = head();
-        return h == HEAP ? heap.at[0] : runs[h].at[runs[h].first];
+        return headAt;
     }
 
     Connection peekConnection() {
-        int h = head();
+        int h = head;
         return h == HEAP ? heap.conn[0] : runs[h].conn[runs[h].first];
     }
 
     /** The connection's generation when the head was queued (a recycled connection ignores older entries). */
     int peekGeneration() {
-        int h = head();
+        int h = head;
         return h == HEAP ? heap.gen[0] : runs[h].gen[runs[h].first];
     }
 
     void add(long deadline, Connection c) {
         long seq = sequence++;
-        // The head stays where it is unless the new entry comes before it (its sequence number is the largest, so
-        // on an equal deadline it comes after).
-        boolean newHead = size == 0 || head == NONE || deadline < peekAt();
         size++;
         int where = HEAP;
         for (int i = 0; i < RUNS; i++) {
@@ -72,21 +73,25 @@ final class TimerQueue {
         if (where == HEAP) {
             heap.add(deadline, seq, c);
         }
-        if (newHead) {
-            head = size == 1 ? where : NONE;
+        // The head stays where it is unless the new entry comes before it (its sequence number is the largest, so
+        // on an equal deadline it comes after). If it does, it is earlier than every entry, so it is the first of
+        // its run (which must have been empty) or the top of the heap.
+        if (deadline < headAt) {
+            head = where;
+            headAt = deadline;
         }
     }
 
     /** Removes the head. */
     void poll() {
-        int h = head();
+        int h = head;
         if (h == HEAP) {
             heap.poll();
         } else {
             runs[h].poll();
         }
         size--;
-        head = NONE;
+        findHead();
     }
 
     void clear() {
@@ -96,12 +101,10 @@ final class TimerQueue {
         heap.clear();
         size = 0;
         head = NONE;
+        headAt = Long.MAX_VALUE;
     }
 
-    private int head() {
-        if (head != NONE) {
-            return head;
-        }
+    private void findHead() {
         int best = NONE;
         long bestAt = 0, bestSeq = 0;
         for (int i = 0; i < RUNS; i++) {
@@ -119,10 +122,11 @@ final class TimerQueue {
             long at = heap.at[0], seq = heap.seq[0];
             if (best == NONE || at < bestAt || at == bestAt && seq < bestSeq) {
                 best = HEAP;
+                bestAt = at;
             }
         }
         head = best;
-        return best;
+        headAt = best == NONE ? Long.MAX_VALUE : bestAt;
     }
 
     /** A FIFO ring of entries with non-decreasing deadlines. */
