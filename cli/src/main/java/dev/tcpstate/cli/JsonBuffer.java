@@ -135,25 +135,64 @@ final class JsonBuffer {
                         b[at++] = HEX[ch & 0xF];
                     }
                 }
-            } else if (ch < 0x800) {
-                b[at++] = (byte) (0xC0 | ch >> 6);
-                b[at++] = (byte) (0x80 | ch & 0x3F);
-            } else if (!Character.isSurrogate(ch)) {
-                b[at++] = (byte) (0xE0 | ch >> 12);
-                b[at++] = (byte) (0x80 | ch >> 6 & 0x3F);
-                b[at++] = (byte) (0x80 | ch & 0x3F);
-            } else if (Character.isHighSurrogate(ch) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
-                int cp = Character.toCodePoint(ch, s.charAt(++i));
-                b[at++] = (byte) (0xF0 | cp >> 18);
-                b[at++] = (byte) (0x80 | cp >> 12 & 0x3F);
-                b[at++] = (byte) (0x80 | cp >> 6 & 0x3F);
-                b[at++] = (byte) (0x80 | cp & 0x3F);
             } else {
-                b[at++] = '?';
+                char next = i + 1 < len ? s.charAt(i + 1) : 0;
+                at = nonAscii(ch, next, b, at);
+                if (Character.isSurrogatePair(ch, next)) {
+                    i++;
+                }
             }
         }
         b[at++] = '"';
         n = at;
+    }
+
+    /**
+     * Text that is JSON already (e.g. from Jackson), in UTF-8 as it is, with no escaping; a lone surrogate becomes
+     * '?'.
+     */
+    void utf8(String s) {
+        int len = s.length();
+        room(len * 3); // a char takes at most 3 bytes; a surrogate pair 4
+        byte[] b = buf;
+        int at = n;
+        for (int i = 0; i < len; i++) {
+            char ch = s.charAt(i);
+            if (ch < 0x80) {
+                b[at++] = (byte) ch;
+            } else {
+                char next = i + 1 < len ? s.charAt(i + 1) : 0;
+                at = nonAscii(ch, next, b, at);
+                if (Character.isSurrogatePair(ch, next)) {
+                    i++;
+                }
+            }
+        }
+        n = at;
+    }
+
+    /**
+     * Writes a char from U+0080 up in UTF-8 at {@code at} and returns where it ends: with {@code next} when the two
+     * are a surrogate pair, else '?' for a lone surrogate, as the JDK's encoder replaces it.
+     */
+    private static int nonAscii(char ch, char next, byte[] b, int at) {
+        if (ch < 0x800) {
+            b[at++] = (byte) (0xC0 | ch >> 6);
+            b[at++] = (byte) (0x80 | ch & 0x3F);
+        } else if (!Character.isSurrogate(ch)) {
+            b[at++] = (byte) (0xE0 | ch >> 12);
+            b[at++] = (byte) (0x80 | ch >> 6 & 0x3F);
+            b[at++] = (byte) (0x80 | ch & 0x3F);
+        } else if (Character.isSurrogatePair(ch, next)) {
+            int cp = Character.toCodePoint(ch, next);
+            b[at++] = (byte) (0xF0 | cp >> 18);
+            b[at++] = (byte) (0x80 | cp >> 12 & 0x3F);
+            b[at++] = (byte) (0x80 | cp >> 6 & 0x3F);
+            b[at++] = (byte) (0x80 | cp & 0x3F);
+        } else {
+            b[at++] = '?';
+        }
+        return at;
     }
 
     /** A capture time as a JSON string ({@link CaptureTime#format(long)}). */

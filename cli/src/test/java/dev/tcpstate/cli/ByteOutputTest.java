@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tcpstate.analyzer.anomaly.Anomaly;
+import dev.tcpstate.analyzer.anomaly.AnomalyType;
+import dev.tcpstate.analyzer.anomaly.Severity;
+import dev.tcpstate.analyzer.tcp.TcpState;
+import dev.tcpstate.analyzer.track.Role;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -11,7 +16,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -138,5 +145,99 @@ class ByteOutputTest {
                 assertThat(lines[i]).isEqualTo(JSON.writeValueAsString(JSON.readTree(lines[i])));
             }
         }
+    }
+
+    /** The anomaly record as Jackson's generator writes it, field by field. */
+    private static String jacksonLine(Anomaly a) throws IOException {
+        StringWriter text = new StringWriter();
+        try (JsonGenerator g = JSON.getFactory().createGenerator(text)) {
+            g.writeStartObject();
+            g.writeNumberField("schema_version", Json.SCHEMA_VERSION);
+            g.writeStringField("code", a.code());
+            g.writeStringField("severity", a.severity().name());
+            g.writeStringField("time", CaptureTime.format(a.timeNanos()));
+            g.writeFieldName("packet");
+            if (a.packets().isEmpty()) {
+                g.writeNull();
+            } else {
+                g.writeNumber(a.packet());
+            }
+            g.writeArrayFieldStart("packets");
+            for (long p : a.packets()) {
+                g.writeNumber(p);
+            }
+            g.writeEndArray();
+            g.writeStringField("orig_addr", AnomalyWriter.origAddress(a));
+            g.writeFieldName("orig_port");
+            g.writeObject(AnomalyWriter.origPort(a));
+            g.writeStringField("resp_addr", AnomalyWriter.respAddress(a));
+            g.writeFieldName("resp_port");
+            g.writeObject(AnomalyWriter.respPort(a));
+            g.writeNumberField("incarnation", a.incarnation());
+            g.writeStringField("endpoint", AnomalyWriter.endpoint(a.endpoint()));
+            g.writeStringField("state_before", a.stateBefore() == null ? null : a.stateBefore().name());
+            g.writeStringField("state_after", a.stateAfter() == null ? null : a.stateAfter().name());
+            g.writeStringField("message", a.message());
+            g.writeFieldName("evidence");
+            g.writeObject(a.evidence());
+            g.writeEndObject();
+        }
+        return text + "\n";
+    }
+
+    /** Anomaly records on the stream: Jackson's text in UTF-8, a whole line at once, in order with printed text. */
+    @Test
+    void anomalyRecordsAreJacksonsLinesInUtf8() throws IOException {
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("file", "capture-\u00fcber-\u4e2d.pcap \ud83d\ude00 \"q\" \t");
+        evidence.put("lone", "x\ud800y");
+        evidence.put("count", 3);
+        evidence.put("big", 1L << 40);
+        evidence.put("ratio", 0.1);
+        evidence.put("flag", true);
+        evidence.put("none", null);
+        evidence.put("list", List.of(1L, 2L, "\u00e9"));
+        evidence.put("map", Map.of("k\u00e9", -5));
+        List<Anomaly> anomalies = List.of(
+                new Anomaly(AnomalyType.CONNECTION_REFUSED, Severity.WARNING, 1_700_000_000_011_200_000L,
+                        List.of(56L, 57L), 4, 0, 0x0a000001L, 40000, 0, 0xc0a80102L, 443, 1, Role.RESPONDER,
+                        TcpState.ESTABLISHED, TcpState.CLOSED, "interface \u00e9th0 \u2014 \"refused\"\n", evidence),
+                new Anomaly(AnomalyType.CONNECTION_REFUSED, Severity.INFO, -1_500_000_000L, List.of(), 6, 0, 0, 0,
+                        0x20010db8_00000000L, 1, 0, 0, null, null, null, "ends high \ud83d", Map.of()));
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        StreamPrintWriter out = new StreamPrintWriter(bytes, 1 << 16);
+        out.println("\u00e9 before");
+        AnomalyWriter w = AnomalyWriter.create(AnomalyWriter.Format.JSONL, out);
+        StringBuilder expected = new StringBuilder("\u00e9 before" + System.lineSeparator());
+        for (Anomaly a : anomalies) {
+            w.write(a);
+            expected.append(jacksonLine(a));
+            // each record is on the stream as soon as it is written: nothing waits for a flush
+            assertThat(bytes.toByteArray()).isEqualTo(utf8(expected.toString()));
+        }
+        w.close();
+        out.print("after");
+        out.flush();
+        assertThat(bytes.toByteArray()).isEqualTo(utf8(expected + "after"));
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("\"file\":\"capture-\u00fcber-\u4e2d.pcap \ud83d\ude00",
+                "\"lone\":\"x?y\"", "\"message\":\"ends high ?\"");
+
+        StringWriter text = new StringWriter();
+        AnomalyWriter tw = AnomalyWriter.create(AnomalyWriter.Format.JSONL, new PrintWriter(text));
+        anomalies.forEach(tw::write);
+        tw.close();
+        assertThat(utf8(text.toString())).isEqualTo(utf8(expected.substring(expected.indexOf("\n") + 1)));
+    }
+
+    /** Text through the JDK's UTF-8 encoder, as the PrintWriter path encodes it (a lone surrogate as '?'). */
+    private static byte[] utf8(String s) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (Writer w = new OutputStreamWriter(bytes, StandardCharsets.UTF_8)) {
+            w.write(s);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return bytes.toByteArray();
     }
 }
