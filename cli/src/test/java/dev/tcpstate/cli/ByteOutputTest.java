@@ -141,6 +141,9 @@ class ByteOutputTest {
             String[] lines = text.out().split("\n", -1);
             assertThat(text.out().length()).isGreaterThan(3 * (1 << 15) + 1000); // several blocks and a partial one
             assertThat(lines[lines.length - 1]).isEmpty();
+            // as many records as the CSV writer, which takes another path, writes rows
+            String csv = Cli.run("connections", "--format", "csv", capture).out();
+            assertThat(lines.length - 1).isEqualTo(csv.split("\r\n").length - 1).isGreaterThan(200);
             for (int i = 0; i < lines.length - 1; i++) {
                 assertThat(lines[i]).isEqualTo(JSON.writeValueAsString(JSON.readTree(lines[i])));
             }
