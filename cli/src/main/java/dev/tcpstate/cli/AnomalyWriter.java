@@ -1,6 +1,5 @@
 package dev.tcpstate.cli;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tcpstate.analyzer.anomaly.Anomaly;
 import dev.tcpstate.analyzer.track.Role;
@@ -185,80 +184,105 @@ abstract class AnomalyWriter implements AutoCloseable {
         }
     }
 
-    /** One JSON object per line. */
+    /**
+     * One JSON object per line, built as UTF-8 bytes ({@link JsonBuffer}) with the same text as Jackson's compact
+     * output; the evidence, whose values may be of any type, is Jackson's own. Each record goes to the output as soon
+     * as it is written, a whole line at a time.
+     */
     static final class Jsonl extends AnomalyWriter {
-        private final JsonGenerator g;
-        private final PrintWriter out;
+        private static final byte[] SCHEMA_VERSION = JsonBuffer.ascii("{\"schema_version\":");
+        private static final byte[] CODE = JsonBuffer.ascii(",\"code\":");
+        private static final byte[] SEVERITY = JsonBuffer.ascii(",\"severity\":");
+        private static final byte[] TIME = JsonBuffer.ascii(",\"time\":");
+        private static final byte[] PACKET = JsonBuffer.ascii(",\"packet\":");
+        private static final byte[] PACKETS = JsonBuffer.ascii(",\"packets\":[");
+        private static final byte[] ORIG_ADDR = JsonBuffer.ascii("],\"orig_addr\":");
+        private static final byte[] ORIG_PORT = JsonBuffer.ascii(",\"orig_port\":");
+        private static final byte[] RESP_ADDR = JsonBuffer.ascii(",\"resp_addr\":");
+        private static final byte[] RESP_PORT = JsonBuffer.ascii(",\"resp_port\":");
+        private static final byte[] INCARNATION = JsonBuffer.ascii(",\"incarnation\":");
+        private static final byte[] ENDPOINT = JsonBuffer.ascii(",\"endpoint\":");
+        private static final byte[] STATE_BEFORE = JsonBuffer.ascii(",\"state_before\":");
+        private static final byte[] STATE_AFTER = JsonBuffer.ascii(",\"state_after\":");
+        private static final byte[] MESSAGE = JsonBuffer.ascii(",\"message\":");
+        private static final byte[] EVIDENCE = JsonBuffer.ascii(",\"evidence\":");
+        private static final byte[] RECORD_END = JsonBuffer.ascii("}\n");
+
+        private final Utf8Sink out;
+        private final JsonBuffer buf = new JsonBuffer(1024);
 
         Jsonl(PrintWriter out) {
-            this.out = out;
-            try {
-                g = Json.mapper().getFactory().createGenerator(out);
-                g.setRootValueSeparator(null);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        /** Writes the anomaly's fields into the object {@code g} has open. */
-        static void fields(JsonGenerator g, Anomaly a) throws IOException {
-            g.writeNumberField("schema_version", Json.SCHEMA_VERSION);
-            g.writeStringField("code", a.code());
-            g.writeStringField("severity", a.severity().name());
-            g.writeStringField("time", CaptureTime.format(a.timeNanos()));
-            g.writeFieldName("packet");
-            if (a.packets().isEmpty()) {
-                g.writeNull();
-            } else {
-                g.writeNumber(a.packet());
-            }
-            g.writeArrayFieldStart("packets");
-            for (long p : a.packets()) {
-                g.writeNumber(p);
-            }
-            g.writeEndArray();
-            g.writeStringField("orig_addr", origAddress(a));
-            writeInt(g, "orig_port", origPort(a));
-            g.writeStringField("resp_addr", respAddress(a));
-            writeInt(g, "resp_port", respPort(a));
-            g.writeNumberField("incarnation", a.incarnation());
-            g.writeStringField("endpoint", endpoint(a.endpoint()));
-            g.writeStringField("state_before", a.stateBefore() == null ? null : a.stateBefore().name());
-            g.writeStringField("state_after", a.stateAfter() == null ? null : a.stateAfter().name());
-            g.writeStringField("message", a.message());
-            g.writeFieldName("evidence");
-            g.writeObject(a.evidence());
-        }
-
-        private static void writeInt(JsonGenerator g, String field, Integer v) throws IOException {
-            g.writeFieldName(field);
-            if (v == null) {
-                g.writeNull();
-            } else {
-                g.writeNumber(v);
-            }
+            this.out = Utf8Sink.of(out);
         }
 
         @Override
         void doWrite(Anomaly a) {
-            try {
-                g.writeStartObject();
-                fields(g, a);
-                g.writeEndObject();
-                g.flush();
-                out.write('\n');
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            JsonBuffer b = buf;
+            b.raw(SCHEMA_VERSION);
+            b.number(Json.SCHEMA_VERSION);
+            b.raw(CODE);
+            b.string(a.code());
+            b.raw(SEVERITY);
+            b.string(a.severity().name());
+            b.raw(TIME);
+            b.time(a.timeNanos());
+            b.raw(PACKET);
+            if (a.packets().isEmpty()) {
+                b.nul();
+            } else {
+                b.number(a.packet());
+            }
+            b.raw(PACKETS);
+            List<Long> packets = a.packets();
+            for (int i = 0; i < packets.size(); i++) {
+                if (i > 0) {
+                    b.raw(',');
+                }
+                b.number(packets.get(i));
+            }
+            b.raw(ORIG_ADDR);
+            if (noOrigAddress(a)) {
+                b.nul();
+            } else {
+                b.address(a.ipVersion(), a.origHi(), a.origLo());
+            }
+            b.raw(ORIG_PORT);
+            port(origPort(a));
+            b.raw(RESP_ADDR);
+            if (noRespAddress(a)) {
+                b.nul();
+            } else {
+                b.address(a.ipVersion(), a.respHi(), a.respLo());
+            }
+            b.raw(RESP_PORT);
+            port(respPort(a));
+            b.raw(INCARNATION);
+            b.number(a.incarnation());
+            b.raw(ENDPOINT);
+            b.stringOrNull(endpoint(a.endpoint()));
+            b.raw(STATE_BEFORE);
+            b.stringOrNull(a.stateBefore() == null ? null : a.stateBefore().name());
+            b.raw(STATE_AFTER);
+            b.stringOrNull(a.stateAfter() == null ? null : a.stateAfter().name());
+            b.raw(MESSAGE);
+            b.stringOrNull(a.message());
+            b.raw(EVIDENCE);
+            b.utf8(evidenceJson(a));
+            b.raw(RECORD_END);
+            b.writeTo(out);
+        }
+
+        private void port(Integer v) {
+            if (v == null) {
+                buf.nul();
+            } else {
+                buf.number(v);
             }
         }
 
         @Override
         public void close() {
-            try {
-                g.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            buf.writeTo(out);
             out.flush();
         }
     }

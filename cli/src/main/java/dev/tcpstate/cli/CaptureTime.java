@@ -1,6 +1,7 @@
 package dev.tcpstate.cli;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -29,30 +30,31 @@ record CaptureTime(boolean relative, long nanos) {
     /** The largest epoch second whose ISO-8601 form has a four-digit year (9999-12-31T23:59:59Z). */
     private static final long MAX_FAST_SECOND = 253_402_300_799L;
 
-    /** The date part of the last day formatted: immutable, so sharing it between threads is safe. */
-    private record Day(long epochDay, String text) {
+    /** The date part of the last day formatted, in ASCII: immutable, so sharing it between threads is safe. */
+    private record Day(long epochDay, byte[] text) {
     }
 
-    private static volatile Day lastDay = new Day(0, "1970-01-01");
+    private static volatile Day lastDay = new Day(0, "1970-01-01".getBytes(StandardCharsets.US_ASCII));
 
     /**
      * ISO-8601 UTC with the capture's precision, exactly as {@link Instant#toString()} writes it: no fraction for a
      * whole second, else 3, 6 or 9 digits ({@code 2023-11-14T22:13:20.011200Z}).
      */
     static String format(long nanos) {
-        char[] buf = new char[MAX_LENGTH];
-        int n = format(nanos, buf);
-        return n < 0 ? slowFormat(nanos) : new String(buf, 0, n);
+        byte[] buf = new byte[MAX_LENGTH];
+        int n = format(nanos, buf, 0);
+        return n < 0 ? slowFormat(nanos) : new String(buf, 0, n, StandardCharsets.ISO_8859_1);
     }
 
-    /** The longest text {@link #format(long, char[])} writes. */
+    /** The longest text {@link #format(long, byte[], int)} writes. */
     static final int MAX_LENGTH = 30;
 
     /**
-     * Writes {@link #format(long)} into {@code buf} (at least {@link #MAX_LENGTH} chars) and returns its length, or
-     * -1 for a moment outside the years 1970 to 9999 (then use {@link #format(long)}).
+     * Writes {@link #format(long)} in ASCII into {@code buf} from {@code at} (room for at least {@link #MAX_LENGTH}
+     * bytes) and returns where it ends, or -1 for a moment outside the years 1970 to 9999 (then use
+     * {@link #format(long)}).
      */
-    static int format(long nanos, char[] buf) {
+    static int format(long nanos, byte[] buf, int at) {
         long sec = Math.floorDiv(nanos, 1_000_000_000L);
         int nano = (int) Math.floorMod(nanos, 1_000_000_000L);
         if (sec < 0 || sec > MAX_FAST_SECOND) {
@@ -62,17 +64,18 @@ record CaptureTime(boolean relative, long nanos) {
         int secOfDay = (int) (sec - epochDay * 86_400);
         Day d = lastDay;
         if (d.epochDay != epochDay) {
-            d = new Day(epochDay, java.time.LocalDate.ofEpochDay(epochDay).toString());
+            String date = java.time.LocalDate.ofEpochDay(epochDay).toString();
+            d = new Day(epochDay, date.getBytes(StandardCharsets.US_ASCII));
             lastDay = d;
         }
-        d.text.getChars(0, 10, buf, 0);
-        buf[10] = 'T';
-        two(buf, 11, secOfDay / 3600);
-        buf[13] = ':';
-        two(buf, 14, secOfDay / 60 % 60);
-        buf[16] = ':';
-        two(buf, 17, secOfDay % 60);
-        int n = 19;
+        System.arraycopy(d.text, 0, buf, at, 10);
+        buf[at + 10] = 'T';
+        two(buf, at + 11, secOfDay / 3600);
+        buf[at + 13] = ':';
+        two(buf, at + 14, secOfDay / 60 % 60);
+        buf[at + 16] = ':';
+        two(buf, at + 17, secOfDay % 60);
+        int n = at + 19;
         if (nano > 0) {
             int digits, value;
             if (nano % 1_000_000 == 0) {
@@ -87,7 +90,7 @@ record CaptureTime(boolean relative, long nanos) {
             }
             buf[n++] = '.';
             for (int i = n + digits - 1; i >= n; i--) {
-                buf[i] = (char) ('0' + value % 10);
+                buf[i] = (byte) ('0' + value % 10);
                 value /= 10;
             }
             n += digits;
@@ -96,9 +99,9 @@ record CaptureTime(boolean relative, long nanos) {
         return n;
     }
 
-    private static void two(char[] buf, int at, int v) {
-        buf[at] = (char) ('0' + v / 10);
-        buf[at + 1] = (char) ('0' + v % 10);
+    private static void two(byte[] buf, int at, int v) {
+        buf[at] = (byte) ('0' + v / 10);
+        buf[at + 1] = (byte) ('0' + v % 10);
     }
 
     static String slowFormat(long nanos) {

@@ -140,195 +140,119 @@ abstract class ConnectionWriter implements AutoCloseable {
     }
 
     /**
-     * One JSON object per line, written straight into a char buffer that goes to the output in large blocks: the
-     * record has a fixed shape (numbers, booleans and short ASCII strings), so a general JSON generator's per-value
-     * bookkeeping is not needed. The text is the same as Jackson's compact output.
+     * One JSON object per line, written straight into a byte buffer ({@link JsonBuffer}) that goes to the output in
+     * large blocks: the record has a fixed shape (numbers, booleans and short ASCII strings), so a general JSON
+     * generator's per-value bookkeeping is not needed, and as bytes it needs no charset encoder on the way out. The
+     * text is the same as Jackson's compact output.
      */
     private static final class Jsonl extends ConnectionWriter {
         private static final int FLUSH_AT = 1 << 15;
+        private static final byte[] SCHEMA_VERSION = JsonBuffer.ascii("{\"schema_version\":");
+        private static final byte[] ORIG_ADDR = JsonBuffer.ascii(",\"orig_addr\":");
+        private static final byte[] ORIG_PORT = JsonBuffer.ascii(",\"orig_port\":");
+        private static final byte[] RESP_ADDR = JsonBuffer.ascii(",\"resp_addr\":");
+        private static final byte[] RESP_PORT = JsonBuffer.ascii(",\"resp_port\":");
+        private static final byte[] INCARNATION = JsonBuffer.ascii(",\"incarnation\":");
+        private static final byte[] ORIG_STATE = JsonBuffer.ascii(",\"orig_state\":");
+        private static final byte[] RESP_STATE = JsonBuffer.ascii(",\"resp_state\":");
+        private static final byte[] ZEEK_CONN_STATE = JsonBuffer.ascii(",\"zeek_conn_state\":");
+        private static final byte[] ZEEK_HISTORY = JsonBuffer.ascii(",\"zeek_history\":");
+        private static final byte[] PARTIAL = JsonBuffer.ascii(",\"partial\":");
+        private static final byte[] FIRST_PACKET = JsonBuffer.ascii(",\"first_packet\":");
+        private static final byte[] LAST_PACKET = JsonBuffer.ascii(",\"last_packet\":");
+        private static final byte[] FIRST_TIME = JsonBuffer.ascii(",\"first_time\":");
+        private static final byte[] LAST_TIME = JsonBuffer.ascii(",\"last_time\":");
+        private static final byte[] ORIG_PACKETS = JsonBuffer.ascii(",\"orig_packets\":");
+        private static final byte[] RESP_PACKETS = JsonBuffer.ascii(",\"resp_packets\":");
+        private static final byte[] ORIG_BYTES = JsonBuffer.ascii(",\"orig_bytes\":");
+        private static final byte[] RESP_BYTES = JsonBuffer.ascii(",\"resp_bytes\":");
+        private static final byte[] ORIG_PATH = JsonBuffer.ascii(",\"orig_path\":[{\"state\":");
+        private static final byte[] RESP_PATH = JsonBuffer.ascii(",\"resp_path\":[{\"state\":");
+        private static final byte[] STEP_STATE = JsonBuffer.ascii("},{\"state\":");
+        private static final byte[] STEP_PACKET = JsonBuffer.ascii(",\"packet\":");
+        private static final byte[] STEP_TIME = JsonBuffer.ascii(",\"time\":");
+        private static final byte[] PATH_END = JsonBuffer.ascii("}]");
+        private static final byte[] RECORD_END = JsonBuffer.ascii("}\n");
 
-        private final PrintWriter out;
-        private final char[] scratch = new char[CaptureTime.MAX_LENGTH];
-        private char[] buf = new char[FLUSH_AT + 1024];
-        private int n;
+        private final Utf8Sink out;
+        private final JsonBuffer buf = new JsonBuffer(FLUSH_AT + 1024);
 
         Jsonl(PrintWriter out, boolean transitions) {
             super(transitions);
-            this.out = out;
+            this.out = Utf8Sink.of(out);
         }
 
         @Override
         void write(Connection c) {
-            raw("{\"schema_version\":");
-            number(Json.SCHEMA_VERSION);
-            raw(",\"orig_addr\":");
-            address(c.ipVersion(), c.origHi(), c.origLo());
-            raw(",\"orig_port\":");
-            number(c.origPort());
-            raw(",\"resp_addr\":");
-            address(c.ipVersion(), c.respHi(), c.respLo());
-            raw(",\"resp_port\":");
-            number(c.respPort());
-            raw(",\"incarnation\":");
-            number(c.incarnation());
-            raw(",\"orig_state\":");
-            string(c.originator().state().name());
-            raw(",\"resp_state\":");
-            string(c.responder().state().name());
-            raw(",\"zeek_conn_state\":");
-            string(c.zeekConnState());
-            raw(",\"zeek_history\":");
-            string(c.history());
-            raw(",\"partial\":");
-            raw(c.isPartial() ? "true" : "false");
-            raw(",\"first_packet\":");
-            number(c.firstPacket());
-            raw(",\"last_packet\":");
-            number(c.lastPacket());
-            raw(",\"first_time\":");
-            time(c.firstTimeNanos());
-            raw(",\"last_time\":");
-            time(c.lastTimeNanos());
-            raw(",\"orig_packets\":");
-            number(c.origPackets());
-            raw(",\"resp_packets\":");
-            number(c.respPackets());
-            raw(",\"orig_bytes\":");
-            number(c.origBytes());
-            raw(",\"resp_bytes\":");
-            number(c.respBytes());
+            JsonBuffer b = buf;
+            b.raw(SCHEMA_VERSION);
+            b.number(Json.SCHEMA_VERSION);
+            b.raw(ORIG_ADDR);
+            b.address(c.ipVersion(), c.origHi(), c.origLo());
+            b.raw(ORIG_PORT);
+            b.number(c.origPort());
+            b.raw(RESP_ADDR);
+            b.address(c.ipVersion(), c.respHi(), c.respLo());
+            b.raw(RESP_PORT);
+            b.number(c.respPort());
+            b.raw(INCARNATION);
+            b.number(c.incarnation());
+            b.raw(ORIG_STATE);
+            b.string(c.originator().state().name());
+            b.raw(RESP_STATE);
+            b.string(c.responder().state().name());
+            b.raw(ZEEK_CONN_STATE);
+            b.string(c.zeekConnState());
+            b.raw(ZEEK_HISTORY);
+            b.string(c.history());
+            b.raw(PARTIAL);
+            b.bool(c.isPartial());
+            b.raw(FIRST_PACKET);
+            b.number(c.firstPacket());
+            b.raw(LAST_PACKET);
+            b.number(c.lastPacket());
+            b.raw(FIRST_TIME);
+            b.time(c.firstTimeNanos());
+            b.raw(LAST_TIME);
+            b.time(c.lastTimeNanos());
+            b.raw(ORIG_PACKETS);
+            b.number(c.origPackets());
+            b.raw(RESP_PACKETS);
+            b.number(c.respPackets());
+            b.raw(ORIG_BYTES);
+            b.number(c.origBytes());
+            b.raw(RESP_BYTES);
+            b.number(c.respBytes());
             if (transitions) {
-                path(",\"orig_path\":", c.originator());
-                path(",\"resp_path\":", c.responder());
+                path(ORIG_PATH, c.originator());
+                path(RESP_PATH, c.responder());
             }
-            raw("}\n");
-            if (n >= FLUSH_AT) {
-                out.write(buf, 0, n);
-                n = 0;
+            b.raw(RECORD_END);
+            if (b.size() >= FLUSH_AT) {
+                b.writeTo(out);
             }
         }
 
-        private void path(String field, Endpoint e) {
+        /** A state path: {@code start}, which opens it up to the initial state's key, then the states. */
+        private void path(byte[] start, Endpoint e) {
+            JsonBuffer b = buf;
             StatePath p = e.path();
-            raw(field);
-            raw("[{\"state\":");
-            string(p.initial().name());
-            raw("}");
+            b.raw(start);
+            b.string(p.initial().name());
             for (int i = 0; i < p.size(); i++) {
-                raw(",{\"state\":");
-                string(p.to(i).name());
-                raw(",\"packet\":");
-                number(p.packet(i));
-                raw(",\"time\":");
-                time(p.timeNanos(i));
-                raw("}");
+                b.raw(STEP_STATE);
+                b.string(p.to(i).name());
+                b.raw(STEP_PACKET);
+                b.number(p.packet(i));
+                b.raw(STEP_TIME);
+                b.time(p.timeNanos(i));
             }
-            raw("]");
-        }
-
-        private void room(int chars) {
-            if (n + chars > buf.length) {
-                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, n + chars));
-            }
-        }
-
-        private void raw(String s) {
-            int len = s.length();
-            room(len);
-            s.getChars(0, len, buf, n);
-            n += len;
-        }
-
-        private void number(long v) {
-            if (v < 0) {
-                raw(Long.toString(v));
-                return;
-            }
-            int digits = 1;
-            for (long bound = 10; digits < 19 && v >= bound; bound *= 10) {
-                digits++;
-            }
-            room(digits);
-            for (int i = n + digits - 1; i >= n; i--) {
-                buf[i] = (char) ('0' + v % 10);
-                v /= 10;
-            }
-            n += digits;
-        }
-
-        /** A JSON string, escaped as Jackson escapes it (quote, backslash and control characters). */
-        private void string(String s) {
-            int len = s.length();
-            room(len * 6 + 2);
-            buf[n++] = '"';
-            for (int i = 0; i < len; i++) {
-                char ch = s.charAt(i);
-                if (ch >= 0x20 && ch != '"' && ch != '\\') {
-                    buf[n++] = ch;
-                    continue;
-                }
-                buf[n++] = '\\';
-                switch (ch) {
-                    case '"', '\\' -> buf[n++] = ch;
-                    case '\b' -> buf[n++] = 'b';
-                    case '\f' -> buf[n++] = 'f';
-                    case '\n' -> buf[n++] = 'n';
-                    case '\r' -> buf[n++] = 'r';
-                    case '\t' -> buf[n++] = 't';
-                    default -> {
-                        buf[n++] = 'u';
-                        buf[n++] = '0';
-                        buf[n++] = '0';
-                        buf[n++] = "0123456789ABCDEF".charAt(ch >> 4);
-                        buf[n++] = "0123456789ABCDEF".charAt(ch & 0xF);
-                    }
-                }
-            }
-            buf[n++] = '"';
-        }
-
-        private void time(long nanos) {
-            room(CaptureTime.MAX_LENGTH + 2);
-            buf[n++] = '"';
-            int len = CaptureTime.format(nanos, scratch);
-            if (len < 0) {
-                n--;
-                string(CaptureTime.format(nanos));
-                return;
-            }
-            System.arraycopy(scratch, 0, buf, n, len);
-            n += len;
-            buf[n++] = '"';
-        }
-
-        /** An address as a JSON string; IPv4 without an intermediate String. */
-        private void address(int ipVersion, long hi, long lo) {
-            if (ipVersion != 4) {
-                string(Addresses.format(ipVersion, hi, lo));
-                return;
-            }
-            room(17);
-            buf[n++] = '"';
-            for (int shift = 24; shift >= 0; shift -= 8) {
-                int b = (int) (lo >>> shift) & 0xff;
-                if (b >= 100) {
-                    buf[n++] = (char) ('0' + b / 100);
-                }
-                if (b >= 10) {
-                    buf[n++] = (char) ('0' + b / 10 % 10);
-                }
-                buf[n++] = (char) ('0' + b % 10);
-                if (shift > 0) {
-                    buf[n++] = '.';
-                }
-            }
-            buf[n++] = '"';
+            b.raw(PATH_END);
         }
 
         @Override
         public void close() {
-            out.write(buf, 0, n);
-            n = 0;
+            buf.writeTo(out);
             out.flush();
         }
     }

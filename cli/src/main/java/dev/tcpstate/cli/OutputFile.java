@@ -1,8 +1,6 @@
 package dev.tcpstate.cli;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -27,8 +25,7 @@ final class OutputFile {
             throw new CliException(ExitCode.USAGE, option + " " + file + ": is a directory, not a file");
         }
         try {
-            return new PrintWriter(new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file),
-                    StandardCharsets.UTF_8), 1 << 16));
+            return new StreamPrintWriter(Files.newOutputStream(file), 1 << 16);
         } catch (NoSuchFileException e) {
             throw new CliException(ExitCode.USAGE, option + " " + file + ": cannot write: no such directory "
                     + (file.toAbsolutePath().getParent() == null ? "" : file.toAbsolutePath().getParent()), e);
