@@ -17,9 +17,7 @@ import dev.tcpstate.parsers.live.LiveCaptureException;
 import dev.tcpstate.parsers.live.LiveStats;
 import dev.tcpstate.parsers.live.PcapWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -194,8 +192,7 @@ final class LiveCommand implements Callable<Integer> {
             }
             if (connectionsFile != null) {
                 try {
-                    connOut = new PrintWriter(new OutputStreamWriter(Files.newOutputStream(connectionsFile),
-                            StandardCharsets.UTF_8));
+                    connOut = new StreamPrintWriter(Files.newOutputStream(connectionsFile), 1 << 16);
                 } catch (IOException e) {
                     throw new CliException(ExitCode.USAGE, "--connections " + connectionsFile + ": cannot write: "
                             + reason(e), e);
