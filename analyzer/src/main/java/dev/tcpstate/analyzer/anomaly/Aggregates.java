@@ -29,6 +29,8 @@ final class Aggregates {
          * a hash match is, in practice, always the key.
          */
         long hash;
+        /** The top 8 bits of {@link #hash}, never 0 ({@link KeyTable}'s tag of an empty slot). */
+        byte tag;
 
         Key set(int ipVersion, long aHi, long aLo, long bHi, long bLo, int port) {
             this.ipVersion = ipVersion;
@@ -40,6 +42,8 @@ final class Aggregates {
             h = (h * 0x9E3779B97F4A7C15L) ^ (port | ((long) ipVersion << 20));
             h *= 0x9E3779B97F4A7C15L;
             hash = h != 0 ? h : 1;
+            int top = (int) (h >>> 56);
+            tag = (byte) (top != 0 ? top : 1);
             return this;
         }
 

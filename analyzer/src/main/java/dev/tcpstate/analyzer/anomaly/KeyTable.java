@@ -6,11 +6,12 @@ import java.util.List;
 
 /**
  * A table of aggregate entries, each its own key: open addressing with linear probing over an array of entries and
- * a parallel array holding, per slot, the entry's 64-bit hash and when its key was last seen. A lookup reads only
- * that array until a hash matches (an empty slot has hash 0, which no key has), so looking up a key that is not
- * there (the first SYN from a source to a host, most of them in a busy capture) touches one line of one array, not
- * the entries; and finding the idle entries reads that array from start to end, not every entry. Iteration follows
- * the slots, which is deterministic for a given sequence of operations. Deletion shifts the following run back (no
+ * parallel arrays holding, per slot, a one-byte tag of the entry's hash, and its 64-bit hash and when its key was
+ * last seen. A lookup reads only the tags until one matches (an empty slot has tag 0, which no key has), so looking
+ * up a key that is not there (the first SYN from a source to a host, nearly all of them in a busy capture) touches
+ * one line of an array small enough to stay in cache (a byte per slot), not the entries; and finding the idle
+ * entries reads the array of hashes and times from start to end, not every entry. Iteration follows the slots,
+ * which is deterministic for a given sequence of operations. Deletion shifts the following run back (no
  * tombstones). Not thread-safe.
  *
  * <p>The caller walks the table itself ({@link #capacity()}, {@link #slot}), one loop per entry type: a walk shared
@@ -19,6 +20,8 @@ import java.util.List;
  */
 final class KeyTable<E extends Aggregates.Entry> {
     private Aggregates.Entry[] slots;
+    /** Per slot: {@link Aggregates.Key#tag} of its entry, 0 if empty. */
+    private byte[] tags;
     /** Per slot {@code i}: at {@code 2 * i} the hash of its entry (0: empty), at {@code 2 * i + 1} when last seen. */
     private long[] meta;
     private int shift;
@@ -33,6 +36,7 @@ final class KeyTable<E extends Aggregates.Entry> {
 
     private void allocate(int n) {
         slots = new Aggregates.Entry[n];
+        tags = new byte[n];
         meta = new long[2 * n];
         shift = 32 - Integer.numberOfTrailingZeros(n);
     }
@@ -59,12 +63,12 @@ final class KeyTable<E extends Aggregates.Entry> {
 
     /** The slot of the entry equal to {@code probe}, or -1. */
     int find(Aggregates.Key probe) {
-        long h = probe.hash;
+        byte tag = probe.tag;
         int mask = slots.length - 1;
-        for (int i = home(h); ; i = (i + 1) & mask) {
-            long x = meta[2 * i];
-            if (x == h) {
-                if (slots[i].sameKey(probe)) {
+        for (int i = home(probe.hash); ; i = (i + 1) & mask) {
+            byte x = tags[i];
+            if (x == tag) {
+                if (slots[i].sameKey(probe)) { // compares the 64-bit hashes first
                     return i;
                 }
             } else if (x == 0) {
@@ -98,16 +102,17 @@ final class KeyTable<E extends Aggregates.Entry> {
             grow();
         }
         size++;
-        return place(e, e.hash, t);
+        return place(e, e.hash, e.tag, t);
     }
 
-    private int place(Aggregates.Entry e, long h, long lastSeen) {
+    private int place(Aggregates.Entry e, long h, byte tag, long lastSeen) {
         int mask = slots.length - 1;
         int i = home(h);
         while (meta[2 * i] != 0) {
             i = (i + 1) & mask;
         }
         slots[i] = e;
+        tags[i] = tag;
         meta[2 * i] = h;
         meta[2 * i + 1] = lastSeen;
         return i;
@@ -177,12 +182,14 @@ final class KeyTable<E extends Aggregates.Entry> {
             // run wraps around the end of the array, which only now and then it does.
             if (((j - home(hj)) & mask) >= ((j - i) & mask)) {
                 slots[i] = slots[j];
+                tags[i] = tags[j];
                 meta[2 * i] = hj;
                 meta[2 * i + 1] = meta[2 * j + 1];
                 i = j;
             }
         }
         slots[i] = null;
+        tags[i] = 0;
         meta[2 * i] = 0;
         meta[2 * i + 1] = 0;
         size--;
@@ -190,11 +197,12 @@ final class KeyTable<E extends Aggregates.Entry> {
 
     private void grow() {
         Aggregates.Entry[] old = slots;
+        byte[] oldTags = tags;
         long[] oldMeta = meta;
         allocate(old.length * 2);
         for (int k = 0; k < old.length; k++) {
             if (old[k] != null) {
-                place(old[k], oldMeta[2 * k], oldMeta[2 * k + 1]);
+                place(old[k], oldMeta[2 * k], oldTags[k], oldMeta[2 * k + 1]);
             }
         }
     }

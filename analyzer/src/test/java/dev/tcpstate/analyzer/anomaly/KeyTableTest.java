@@ -19,13 +19,17 @@ class KeyTableTest {
     /** An entry for key {@code n} whose hash is forced to {@code hash}, as if two keys shared all 64 bits. */
     private static Aggregates.Victim entryWithHash(int n, long hash) {
         Aggregates.Victim e = entry(n);
-        e.hash = hash;
+        forceHash(e, hash);
         return e;
     }
 
     private static Aggregates.Key probeWithHash(int n, long hash) {
-        Aggregates.Key k = key(n);
+        return forceHash(key(n), hash);
+    }
+
+    private static Aggregates.Key forceHash(Aggregates.Key k, long hash) {
         k.hash = hash;
+        k.tag = (byte) (hash >>> 56 != 0 ? hash >>> 56 : 1);
         return k;
     }
 
@@ -135,9 +139,26 @@ class KeyTableTest {
     }
 
     @Test
-    void aKeyNeverHashesToZero_theMarkOfAnEmptySlot() {
+    void keysSharingOnlyTheirTag_areFoundByTheirHashes() {
+        KeyTable<Aggregates.Victim> t = new KeyTable<>();
+        Aggregates.Victim a = entryWithHash(1, 0x7700_0000_0000_0001L), b = entryWithHash(2, 0x7700_0000_0000_0002L);
+        t.add(a, 0);
+        t.add(b, 0);
+        assertThat(t.slot(t.find(probeWithHash(2, 0x7700_0000_0000_0002L)))).isSameAs(b);
+        assertThat(t.slot(t.find(probeWithHash(1, 0x7700_0000_0000_0001L)))).isSameAs(a);
+        assertThat(t.find(probeWithHash(1, 0x7700_0000_0000_0003L))).isEqualTo(-1);
+    }
+
+    @Test
+    void aKeyNeverHashesOrTagsToZero_theMarksOfAnEmptySlot() {
         assertThat(key(0).hash).isNotZero();
         // the one input the final multiplication maps to 0
-        assertThat(new Aggregates.Key().set(0, 0, 0, 0, 0, 0).hash).isEqualTo(1);
+        Aggregates.Key zero = new Aggregates.Key().set(0, 0, 0, 0, 0, 0);
+        assertThat(zero.hash).isEqualTo(1);
+        assertThat(zero.tag).isEqualTo((byte) 1);
+        for (int n = 0; n < 100_000; n++) {
+            Aggregates.Key k = key(n);
+            assertThat(k.tag).isEqualTo((byte) (k.hash >>> 56 != 0 ? k.hash >>> 56 : 1));
+        }
     }
 }
