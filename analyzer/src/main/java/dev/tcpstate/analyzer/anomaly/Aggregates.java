@@ -2,6 +2,7 @@ package dev.tcpstate.analyzer.anomaly;
 
 import dev.tcpstate.parsers.decode.TcpPacket;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -393,16 +394,29 @@ final class Aggregates {
 
     /** Reports every interval still open, per table in order of window start. */
     void finish() {
+        // Only the active entries are sorted (stable: ties stay in slot order), few of the hundreds of thousands.
         // A comparator per entry type: one shared by the three would cast each type in turn.
-        List<Listener> ls = listeners.entries();
+        List<Listener> ls = new ArrayList<>();
+        for (int i = 0, n = listeners.capacity(); i < n; i++) {
+            Listener l = listeners.slot(i);
+            if (l != null && l.active) ls.add(l);
+        }
         ls.sort((a, b) -> Long.compare(a.winStart, b.winStart));
-        for (Listener l : ls) if (l.active) endFlood(l);
-        List<ScanPair> ss = pairs.entries();
+        for (Listener l : ls) endFlood(l);
+        List<ScanPair> ss = new ArrayList<>();
+        for (int i = 0, n = pairs.capacity(); i < n; i++) {
+            ScanPair s = pairs.slot(i);
+            if (s != null && s.active) ss.add(s);
+        }
         ss.sort((a, b) -> Long.compare(a.winStart, b.winStart));
-        for (ScanPair s : ss) if (s.active) endScan(s);
-        List<Victim> vs = victims.entries();
+        for (ScanPair s : ss) endScan(s);
+        List<Victim> vs = new ArrayList<>();
+        for (int i = 0, n = victims.capacity(); i < n; i++) {
+            Victim v = victims.slot(i);
+            if (v != null && v.active) vs.add(v);
+        }
         vs.sort((a, b) -> Long.compare(a.winStart, b.winStart));
-        for (Victim v : vs) if (v.active) endBackscatter(v);
+        for (Victim v : vs) endBackscatter(v);
     }
 
     // ------------------------------------------------------------------------------------------------ flood

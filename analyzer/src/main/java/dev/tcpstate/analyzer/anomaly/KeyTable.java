@@ -1,8 +1,6 @@
 package dev.tcpstate.analyzer.anomaly;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * A table of aggregate entries, each its own key: open addressing with linear probing over an array of entries and
@@ -116,18 +114,6 @@ final class KeyTable<E extends Aggregates.Entry> {
         meta[2 * i] = h;
         meta[2 * i + 1] = lastSeen;
         return i;
-    }
-
-    /** The entries, in slot order (a copy: the table may change while the list is used). */
-    List<E> entries() {
-        List<E> out = new ArrayList<>(size);
-        for (int i = 0; i < slots.length; i++) {
-            E e = slot(i);
-            if (e != null) {
-                out.add(e);
-            }
-        }
-        return out;
     }
 
     /**
