@@ -2,6 +2,7 @@ package dev.tcpstate.analyzer.anomaly;
 
 import dev.tcpstate.parsers.decode.TcpPacket;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,15 @@ final class Aggregates {
         int ipVersion;
         long aHi, aLo, bHi, bLo;
         int port;
-        int hash;
+        /**
+         * 64 bits, never 0 ({@link KeyTable}'s mark of an empty slot). Among the hundreds of thousands of keys a busy
+         * capture keeps in a table at once, some share a 32-bit hash, and a lookup that matched a hash and then found
+         * another key took a path the compiled SYN handling had never seen (and had it compiled anew). With 64 bits
+         * a hash match is, in practice, always the key.
+         */
+        long hash;
+        /** The top 8 bits of {@link #hash}, never 0 ({@link KeyTable}'s tag of an empty slot). */
+        byte tag;
 
         Key set(int ipVersion, long aHi, long aLo, long bHi, long bLo, int port) {
             this.ipVersion = ipVersion;
@@ -33,26 +42,32 @@ final class Aggregates {
             h = (h * 0x9E3779B97F4A7C15L) ^ bLo;
             h = (h * 0x9E3779B97F4A7C15L) ^ (port | ((long) ipVersion << 20));
             h *= 0x9E3779B97F4A7C15L;
-            hash = (int) (h ^ (h >>> 32));
+            hash = h != 0 ? h : 1;
+            int top = (int) (h >>> 56);
+            tag = (byte) (top != 0 ? top : 1);
             return this;
+        }
+
+        /** Same key. */
+        final boolean sameKey(Key k) {
+            return k.hash == hash && k.aLo == aLo && k.bLo == bLo && k.port == port
+                    && k.aHi == aHi && k.bHi == bHi && k.ipVersion == ipVersion;
         }
 
         @Override
         public int hashCode() {
-            return hash;
+            return (int) (hash ^ (hash >>> 32));
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key k && k.hash == hash && k.aLo == aLo && k.bLo == bLo && k.port == port
-                    && k.aHi == aHi && k.bHi == bHi && k.ipVersion == ipVersion;
+            return o instanceof Key k && sameKey(k);
         }
     }
 
     /** Common window bookkeeping; an entry is its own key in its table (no separate key object). */
     abstract static class Entry extends Key {
         long winStart;
-        long lastSeen;
         boolean active;
         int quiet;
         /**
@@ -65,14 +80,12 @@ final class Aggregates {
         Entry(Key key, long t) {
             set(key.ipVersion, key.aHi, key.aLo, key.bHi, key.bLo, key.port);
             this.winStart = t;
-            this.lastSeen = t;
         }
 
         /** Makes this entry a fresh one for {@code key}, as the constructor leaves it. */
         void reinit(Key key, long t) {
             set(key.ipVersion, key.aHi, key.aLo, key.bHi, key.bLo, key.port);
             this.winStart = t;
-            this.lastSeen = t;
             this.active = false;
             this.quiet = 0;
             this.refs = 0;
@@ -200,8 +213,12 @@ final class Aggregates {
     void onSyn(ConnMarks m, TcpPacket p) {
         long t = p.timestampNanos;
         sweep(t);
-        Listener l = listeners.get(probe.set(p.ipVersion, p.dstHi, p.dstLo, 0, 0, p.dstPort));
-        if (l == null && listeners.size() < settings.maxTrackedKeys()) {
+        int li = listeners.find(probe.set(p.ipVersion, p.dstHi, p.dstLo, 0, 0, p.dstPort));
+        Listener l = null;
+        if (li >= 0) {
+            l = listeners.slot(li);
+            listeners.seen(li, t);
+        } else if (listeners.size() < settings.maxTrackedKeys()) {
             l = freeListeners.pollLast();
             if (l == null) {
                 l = new Listener(probe, t);
@@ -209,8 +226,8 @@ final class Aggregates {
                 l.reinit(probe, t);
             }
             l.winFirstSyn = t;
-            listeners.add(l);
-        } else if (l == null) {
+            listeners.add(l, t);
+        } else {
             untracked++;
         }
         if (l != null) {
@@ -221,23 +238,26 @@ final class Aggregates {
             }
             l.winSyns++;
             l.winLastSyn = t;
-            l.lastSeen = t;
             l.winSources.add(LongSet.addressKey(p.srcHi, p.srcLo));
             l.halfOpenUp();
             m.pointAt(l);
             m.halfOpen = true;
         }
 
-        ScanPair s = pairs.get(probe.set(p.ipVersion, p.srcHi, p.srcLo, p.dstHi, p.dstLo, 0));
-        if (s == null && pairs.size() < settings.maxTrackedKeys()) {
+        int si = pairs.find(probe.set(p.ipVersion, p.srcHi, p.srcLo, p.dstHi, p.dstLo, 0));
+        ScanPair s = null;
+        if (si >= 0) {
+            s = pairs.slot(si);
+            pairs.seen(si, t);
+        } else if (pairs.size() < settings.maxTrackedKeys()) {
             s = freePairs.pollLast();
             if (s == null) {
                 s = new ScanPair(probe, t);
             } else {
                 s.reinit(probe, t);
             }
-            pairs.add(s);
-        } else if (s == null) {
+            pairs.add(s, t);
+        } else {
             untracked++;
         }
         if (s != null) {
@@ -248,7 +268,6 @@ final class Aggregates {
             }
             s.winSyns++;
             s.winLastSyn = t;
-            s.lastSeen = t;
             s.winPorts.add(p.dstPort);
             m.pointAt(s);
         }
@@ -268,17 +287,23 @@ final class Aggregates {
         }
         if (unsolicited) {
             Victim v = m.victim;
-            if (v == null) {
-                v = victims.get(probe.set(p.ipVersion, p.dstHi, p.dstLo, 0, 0, 0));
-                if (v == null && victims.size() < settings.maxTrackedKeys()) {
+            if (v != null) {
+                int vi = victims.slotOf(v); // not in the table any more if it was dropped while idle
+                if (vi >= 0) victims.seen(vi, t);
+            } else {
+                int vi = victims.find(probe.set(p.ipVersion, p.dstHi, p.dstLo, 0, 0, 0));
+                if (vi >= 0) {
+                    v = victims.slot(vi);
+                    victims.seen(vi, t);
+                } else if (victims.size() < settings.maxTrackedKeys()) {
                     v = freeVictims.pollLast();
                     if (v == null) {
                         v = new Victim(probe, t);
                     } else {
                         v.reinit(probe, t);
                     }
-                    victims.add(v);
-                } else if (v == null) {
+                    victims.add(v, t);
+                } else {
                     untracked++;
                     return;
                 }
@@ -291,7 +316,6 @@ final class Aggregates {
             }
             v.winSynAcks++;
             v.winLast = t;
-            v.lastSeen = t;
             v.winSources.add(LongSet.addressKey(p.srcHi, p.srcLo));
         }
     }
@@ -370,16 +394,29 @@ final class Aggregates {
 
     /** Reports every interval still open, per table in order of window start. */
     void finish() {
+        // Only the active entries are sorted (stable: ties stay in slot order), few of the hundreds of thousands.
         // A comparator per entry type: one shared by the three would cast each type in turn.
-        List<Listener> ls = listeners.entries();
+        List<Listener> ls = new ArrayList<>();
+        for (int i = 0, n = listeners.capacity(); i < n; i++) {
+            Listener l = listeners.slot(i);
+            if (l != null && l.active) ls.add(l);
+        }
         ls.sort((a, b) -> Long.compare(a.winStart, b.winStart));
-        for (Listener l : ls) if (l.active) endFlood(l);
-        List<ScanPair> ss = pairs.entries();
+        for (Listener l : ls) endFlood(l);
+        List<ScanPair> ss = new ArrayList<>();
+        for (int i = 0, n = pairs.capacity(); i < n; i++) {
+            ScanPair s = pairs.slot(i);
+            if (s != null && s.active) ss.add(s);
+        }
         ss.sort((a, b) -> Long.compare(a.winStart, b.winStart));
-        for (ScanPair s : ss) if (s.active) endScan(s);
-        List<Victim> vs = victims.entries();
+        for (ScanPair s : ss) endScan(s);
+        List<Victim> vs = new ArrayList<>();
+        for (int i = 0, n = victims.capacity(); i < n; i++) {
+            Victim v = victims.slot(i);
+            if (v != null && v.active) vs.add(v);
+        }
         vs.sort((a, b) -> Long.compare(a.winStart, b.winStart));
-        for (Victim v : vs) if (v.active) endBackscatter(v);
+        for (Victim v : vs) endBackscatter(v);
     }
 
     // ------------------------------------------------------------------------------------------------ flood

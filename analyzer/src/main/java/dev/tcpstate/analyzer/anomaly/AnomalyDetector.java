@@ -647,16 +647,13 @@ public final class AnomalyDetector implements ConnectionListener {
 
     private void report(Connection c, ConnMarks m, AnomalyType type, Severity sev, long t, List<Long> packets,
                         Role role, TcpState before, TcpState after, String message, Map<String, Object> evidence) {
-        if (m.reported == null) {
-            m.reported = new byte[TYPES.length];
-        }
         int limit = type.oncePerConnection() ? 1 : settings.repeatLimit();
         int k = type.ordinal();
-        if (m.reported[k] >= limit) {
+        if (m.reports(k) >= limit) {
             suppressed[k]++;
             return;
         }
-        m.reported[k]++;
+        m.countReport(k);
         reportedCounts[k]++;
         sink.accept(new Anomaly(type, sev, t, packets, c.ipVersion(), c.origHi(), c.origLo(), c.origPort(),
                 c.respHi(), c.respLo(), c.respPort(), c.incarnation(), role, before, after, message, evidence));

@@ -22,8 +22,11 @@ final class ConnMarks {
     private int finSegments0, finSegments1;
     /** Direction of the previous packet: 0 originator, 1 responder, -1 none. */
     int lastDir = -1;
-    /** Per-code report counts (lazy). */
-    byte[] reported;
+    /**
+     * Per-code report counts, a byte each, eight codes to a field: kept in the marks themselves rather than in an
+     * array of their own, which recycled marks would have to clear with a cache miss on every new connection.
+     */
+    private long reported0, reported1, reported2, reported3;
     /** The connection has been seen in {@link AnomalyDetector#onPacket}. */
     boolean seen;
 
@@ -60,9 +63,7 @@ final class ConnMarks {
         unseenAckedSeen0 = unseenAckedSeen1 = 0;
         finSegments0 = finSegments1 = 0;
         lastDir = -1;
-        if (reported != null) {
-            java.util.Arrays.fill(reported, (byte) 0);
-        }
+        reported0 = reported1 = reported2 = reported3 = 0;
         seen = false;
         synCount = 0;
         completed = false;
@@ -94,6 +95,36 @@ final class ConnMarks {
         victim = v;
         if (v != null) v.refs++;
     }
+
+    /** Reports made of the code with ordinal {@code code} (a byte: counts wrap past 127). */
+    byte reports(int code) {
+        return (byte) (reportedWord(code >>> 3) >>> ((code & 7) * 8));
+    }
+
+    /** Counts one more report of the code with ordinal {@code code}. */
+    void countReport(int code) {
+        int shift = (code & 7) * 8;
+        long word = reportedWord(code >>> 3);
+        long next = (word & ~(0xFFL << shift)) | ((long) ((reports(code) + 1) & 0xFF) << shift);
+        switch (code >>> 3) {
+            case 0 -> reported0 = next;
+            case 1 -> reported1 = next;
+            case 2 -> reported2 = next;
+            default -> reported3 = next;
+        }
+    }
+
+    private long reportedWord(int w) {
+        return switch (w) {
+            case 0 -> reported0;
+            case 1 -> reported1;
+            case 2 -> reported2;
+            default -> reported3;
+        };
+    }
+
+    /** The codes {@link #reports} can count. */
+    static final int COUNTED_CODES = 32;
 
     long transPacket(int i) {
         return i == 0 ? transPacket0 : transPacket1;

@@ -1,26 +1,43 @@
 package dev.tcpstate.analyzer.anomaly;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * A table of aggregate entries, each its own key: open addressing with linear probing over an array of entries and
- * a parallel array of their hashes. A lookup reads only hashes until one matches, so looking up a key that is not
- * there (the first SYN from a source to a host, most of them in a busy capture) touches one array slot, not a chain
- * of nodes in memory. Iteration follows the slots, which is deterministic for a given sequence of operations.
- * Deletion shifts the following run back (no tombstones). Not thread-safe.
+ * parallel arrays holding, per slot, a one-byte tag of the entry's hash, and its 64-bit hash and when its key was
+ * last seen. A lookup reads only the tags until one matches (an empty slot has tag 0, which no key has), so looking
+ * up a key that is not there (the first SYN from a source to a host, nearly all of them in a busy capture) touches
+ * one line of an array small enough to stay in cache (a byte per slot), not the entries; and finding the idle
+ * entries reads the array of hashes and times from start to end, not every entry. Iteration follows the slots,
+ * which is deterministic for a given sequence of operations. Deletion shifts the following run back (no
+ * tombstones). Not thread-safe.
  *
  * <p>The caller walks the table itself ({@link #capacity()}, {@link #slot}), one loop per entry type: a walk shared
  * by the three tables (through a lambda) would see all three entry types and lambdas at each of its call and cast
  * sites, and the compiled walk would be thrown away whenever another table's turn came.
  */
 final class KeyTable<E extends Aggregates.Entry> {
-    private Aggregates.Entry[] slots = new Aggregates.Entry[64];
-    private int[] hashes = new int[64];
+    private Aggregates.Entry[] slots;
+    /** Per slot: {@link Aggregates.Key#tag} of its entry, 0 if empty. */
+    private byte[] tags;
+    /** Per slot {@code i}: at {@code 2 * i} the hash of its entry (0: empty), at {@code 2 * i + 1} when last seen. */
+    private long[] meta;
+    private int shift;
     private int size;
-    /** The entries the last {@link #removeIdle} took out, in slot order. */
+    /** The entries the last {@link #removeIdle} took out, in slot order, and their hashes. */
     private Aggregates.Entry[] removed = new Aggregates.Entry[16];
+    private long[] removedHashes = new long[16];
+
+    KeyTable() {
+        allocate(64);
+    }
+
+    private void allocate(int n) {
+        slots = new Aggregates.Entry[n];
+        tags = new byte[n];
+        meta = new long[2 * n];
+        shift = 32 - Integer.numberOfTrailingZeros(n);
+    }
 
     int size() {
         return size;
@@ -37,55 +54,66 @@ final class KeyTable<E extends Aggregates.Entry> {
         return (E) slots[i];
     }
 
-    private int home(int hash) {
-        return (hash * 0x9E3779B9) >>> (32 - Integer.numberOfTrailingZeros(slots.length));
+    /** The home slot: from the 64-bit hash folded to the 32 bits keys used to have, so entries sit where they did. */
+    private int home(long hash) {
+        return ((int) (hash ^ (hash >>> 32)) * 0x9E3779B9) >>> shift;
     }
 
-    /** The entry equal to {@code probe}, or null. */
-    @SuppressWarnings("unchecked")
-    E get(Aggregates.Key probe) {
-        int h = probe.hash;
+    /** The slot of the entry equal to {@code probe}, or -1. */
+    int find(Aggregates.Key probe) {
+        byte tag = probe.tag;
         int mask = slots.length - 1;
-        for (int i = home(h); ; i = (i + 1) & mask) {
-            Aggregates.Entry e = slots[i];
-            if (e == null) {
-                return null;
-            }
-            if (hashes[i] == h && e.equals(probe)) {
-                return (E) e;
+        for (int i = home(probe.hash); ; i = (i + 1) & mask) {
+            byte x = tags[i];
+            if (x == tag) {
+                if (slots[i].sameKey(probe)) { // compares the 64-bit hashes first
+                    return i;
+                }
+            } else if (x == 0) {
+                return -1;
             }
         }
     }
 
-    /** Adds an entry whose key is not in the table. */
-    void add(E e) {
+    /** The slot of {@code e} itself, or -1 if it is not in the table. */
+    int slotOf(E e) {
+        long h = e.hash;
+        int mask = slots.length - 1;
+        for (int i = home(h); ; i = (i + 1) & mask) {
+            long x = meta[2 * i];
+            if (x == h && slots[i] == e) {
+                return i;
+            } else if (x == 0) {
+                return -1;
+            }
+        }
+    }
+
+    /** The key of the entry in slot {@code i} was seen at {@code t}. */
+    void seen(int i, long t) {
+        meta[2 * i + 1] = t;
+    }
+
+    /** Adds an entry whose key is not in the table, seen at {@code t}; returns its slot. */
+    int add(E e, long t) {
         if ((size + 1) * 2 > slots.length) {
             grow();
         }
-        place(e, e.hash);
         size++;
+        return place(e, e.hash, e.tag, t);
     }
 
-    private void place(Aggregates.Entry e, int h) {
+    private int place(Aggregates.Entry e, long h, byte tag, long lastSeen) {
         int mask = slots.length - 1;
         int i = home(h);
-        while (slots[i] != null) {
+        while (meta[2 * i] != 0) {
             i = (i + 1) & mask;
         }
         slots[i] = e;
-        hashes[i] = h;
-    }
-
-    /** The entries, in slot order (a copy: the table may change while the list is used). */
-    List<E> entries() {
-        List<E> out = new ArrayList<>(size);
-        for (int i = 0; i < slots.length; i++) {
-            E e = slot(i);
-            if (e != null) {
-                out.add(e);
-            }
-        }
-        return out;
+        tags[i] = tag;
+        meta[2 * i] = h;
+        meta[2 * i + 1] = lastSeen;
+        return i;
     }
 
     /**
@@ -94,16 +122,19 @@ final class KeyTable<E extends Aggregates.Entry> {
      */
     int removeIdle(long idleBefore) {
         int n = 0;
-        for (Aggregates.Entry e : slots) {
-            if (e != null && e.lastSeen < idleBefore) {
+        for (int i = 0; i < slots.length; i++) {
+            long h = meta[2 * i];
+            if (h != 0 && meta[2 * i + 1] < idleBefore) {
                 if (n == removed.length) {
                     removed = Arrays.copyOf(removed, n * 2);
+                    removedHashes = Arrays.copyOf(removedHashes, n * 2);
                 }
-                removed[n++] = e;
+                removed[n] = slots[i];
+                removedHashes[n++] = h;
             }
         }
         for (int k = 0; k < n; k++) {
-            removeExact(removed[k]);
+            removeExact(removed[k], removedHashes[k]);
         }
         return n;
     }
@@ -116,11 +147,11 @@ final class KeyTable<E extends Aggregates.Entry> {
         return (E) e;
     }
 
-    private void removeExact(Aggregates.Entry e) {
+    private void removeExact(Aggregates.Entry e, long h) {
         int mask = slots.length - 1;
-        int i = home(e.hash);
-        while (slots[i] != e) {
-            if (slots[i] == null) {
+        int i = home(h);
+        while (meta[2 * i] != h || slots[i] != e) {
+            if (meta[2 * i] == 0) {
                 return;
             }
             i = (i + 1) & mask;
@@ -128,31 +159,36 @@ final class KeyTable<E extends Aggregates.Entry> {
         int j = i;
         while (true) {
             j = (j + 1) & mask;
-            Aggregates.Entry x = slots[j];
-            if (x == null) {
+            long hj = meta[2 * j];
+            if (hj == 0) {
                 break;
             }
-            // x moves back into the hole at i unless its home lies cyclically in (i, j], that is unless it is closer
-            // to its home than the hole is. Distances modulo the table size: no branch on whether the run wraps
-            // around the end of the array, which only now and then it does.
-            if (((j - home(hashes[j])) & mask) >= ((j - i) & mask)) {
-                slots[i] = x;
-                hashes[i] = hashes[j];
+            // The entry at j moves back into the hole at i unless its home lies cyclically in (i, j], that is unless
+            // it is closer to its home than the hole is. Distances modulo the table size: no branch on whether the
+            // run wraps around the end of the array, which only now and then it does.
+            if (((j - home(hj)) & mask) >= ((j - i) & mask)) {
+                slots[i] = slots[j];
+                tags[i] = tags[j];
+                meta[2 * i] = hj;
+                meta[2 * i + 1] = meta[2 * j + 1];
                 i = j;
             }
         }
         slots[i] = null;
+        tags[i] = 0;
+        meta[2 * i] = 0;
+        meta[2 * i + 1] = 0;
         size--;
     }
 
     private void grow() {
         Aggregates.Entry[] old = slots;
-        int[] oldHashes = hashes;
-        slots = new Aggregates.Entry[old.length * 2];
-        hashes = new int[old.length * 2];
+        byte[] oldTags = tags;
+        long[] oldMeta = meta;
+        allocate(old.length * 2);
         for (int k = 0; k < old.length; k++) {
             if (old[k] != null) {
-                place(old[k], oldHashes[k]);
+                place(old[k], oldMeta[2 * k], oldTags[k], oldMeta[2 * k + 1]);
             }
         }
     }
