@@ -199,6 +199,15 @@ final class Aggregates {
     private final java.util.ArrayDeque<Listener> freeListeners = new java.util.ArrayDeque<>();
     private final java.util.ArrayDeque<ScanPair> freePairs = new java.util.ArrayDeque<>();
     private final java.util.ArrayDeque<Victim> freeVictims = new java.util.ArrayDeque<>();
+    /**
+     * Entries dropped from their tables while some connection still pointed at them: each goes to its free list at a
+     * sweep that finds no connection pointing at it any more. On a busy capture most listeners are dropped that way
+     * (a connection in TIME-WAIT keeps pointing at its listener for a minute after the listener went idle), and
+     * leaving them to the collector had every new listener allocated anew.
+     */
+    private final java.util.ArrayList<Listener> droppedListeners = new java.util.ArrayList<>();
+    private final java.util.ArrayList<ScanPair> droppedPairs = new java.util.ArrayList<>();
+    private final java.util.ArrayList<Victim> droppedVictims = new java.util.ArrayList<>();
     private long nextSweep = Long.MIN_VALUE;
     long untracked;
 
@@ -632,24 +641,41 @@ final class Aggregates {
 
     private void dropIdle(long t) {
         nextSweep = t + SWEEP_EVERY_NANOS;
+        release(droppedListeners, freeListeners);
+        release(droppedPairs, freePairs);
+        release(droppedVictims, freeVictims);
         for (int k = 0, n = listeners.removeIdle(t - 2 * settings.floodWindowNanos()); k < n; k++) {
             Listener l = listeners.takeRemoved(k);
             evaluateListener(l);
             if (l.active) endFlood(l);
-            if (l.refs == 0) freeListeners.add(l);
+            if (l.refs == 0) freeListeners.add(l); else droppedListeners.add(l);
         }
         for (int k = 0, n = pairs.removeIdle(t - 2 * settings.scanWindowNanos()); k < n; k++) {
             ScanPair s = pairs.takeRemoved(k);
             evaluateScan(s);
             if (s.active) endScan(s);
-            if (s.refs == 0) freePairs.add(s);
+            if (s.refs == 0) freePairs.add(s); else droppedPairs.add(s);
         }
         for (int k = 0, n = victims.removeIdle(t - 2 * settings.backscatterWindowNanos()); k < n; k++) {
             Victim v = victims.takeRemoved(k);
             evaluateVictim(v);
             if (v.active) endBackscatter(v);
-            if (v.refs == 0) freeVictims.add(v);
+            if (v.refs == 0) freeVictims.add(v); else droppedVictims.add(v);
         }
+    }
+
+    /** Moves the dropped entries that no connection points at any more to their free list, in the order dropped. */
+    static <E extends Entry> void release(java.util.ArrayList<E> dropped, java.util.Collection<E> free) {
+        int kept = 0;
+        for (int i = 0, n = dropped.size(); i < n; i++) {
+            E e = dropped.get(i);
+            if (e.refs == 0) {
+                free.add(e);
+            } else {
+                dropped.set(kept++, e);
+            }
+        }
+        dropped.subList(kept, dropped.size()).clear();
     }
 
     int trackedKeys() {

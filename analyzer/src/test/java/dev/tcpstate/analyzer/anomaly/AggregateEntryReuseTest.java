@@ -78,6 +78,25 @@ class AggregateEntryReuseTest {
         assertSameState(create.apply(newKey, 2_000L), used);
     }
 
+    /** A dropped entry goes to the free list once no connection points at it, and not before. */
+    @Test
+    void droppedEntriesAreFreedOnceNoConnectionPointsAtThem() {
+        Aggregates.Key k = new Aggregates.Key().set(4, 0, 0x0a000001L, 0, 0, 80);
+        Aggregates.Listener a = new Aggregates.Listener(k, 1), b = new Aggregates.Listener(k, 2),
+                c = new Aggregates.Listener(k, 3);
+        b.refs = 2;
+        ArrayList<Aggregates.Listener> dropped = new ArrayList<>(List.of(a, b, c));
+        java.util.ArrayDeque<Aggregates.Listener> free = new java.util.ArrayDeque<>();
+        Aggregates.release(dropped, free);
+        assertThat(free).containsExactly(a, c);
+        assertThat(dropped).containsExactly(b);
+
+        b.refs = 0;
+        Aggregates.release(dropped, free);
+        assertThat(free).containsExactly(a, c, b);
+        assertThat(dropped).isEmpty();
+    }
+
     @Test
     void aReusedListenerIsANewOne() throws IllegalAccessException {
         check(Aggregates.Listener::new);
