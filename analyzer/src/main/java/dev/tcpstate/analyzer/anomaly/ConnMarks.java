@@ -105,7 +105,7 @@ final class ConnMarks {
     void countReport(int code) {
         int shift = (code & 7) * 8;
         long word = reportedWord(code >>> 3);
-        long next = (word & ~(0xFFL << shift)) | ((long) ((reports(code) + 1) & 0xFF) << shift);
+        long next = (word & ~(0xFFL << shift)) | (((word >>> shift) + 1 & 0xFF) << shift);
         switch (code >>> 3) {
             case 0 -> reported0 = next;
             case 1 -> reported1 = next;
