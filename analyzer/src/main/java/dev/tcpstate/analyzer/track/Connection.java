@@ -8,7 +8,7 @@ import dev.tcpstate.analyzer.tcp.TcpState;
  * <p>Addresses follow {@link dev.tcpstate.parsers.decode.TcpPacket}: an IPv4 address sits in the low 32 bits of
  * {@code lo} with {@code hi == 0}; an IPv6 address is {@code hi:lo}.
  */
-public final class Connection extends PairKey {
+public final class Connection extends ZeekState {
     /** The originator is side A of the canonical socket pair. */
     boolean origIsA;
     int incarnation;
@@ -36,15 +36,13 @@ public final class Connection extends PairKey {
     /** Left the table because the table was full, not because it ended. */
     boolean evicted;
 
-    final ZeekState zeek;
-
     /** Per-connection state of an observer (e.g. the anomaly detector); never read by the tracker. */
     private Object attachment;
 
     Connection(PairKey key, int incarnation, boolean origIsA, boolean flippedForZeek) {
         orig.peer = resp;
         resp.peer = orig;
-        zeek = new ZeekState(flippedForZeek);
+        resetZeek(flippedForZeek, orig, resp);
         init(key, incarnation, origIsA);
     }
 
@@ -53,7 +51,7 @@ public final class Connection extends PairKey {
         generation++;
         orig.reset();
         resp.reset();
-        zeek.reset(flippedForZeek);
+        resetZeek(flippedForZeek, orig, resp);
         init(key, incarnation, origIsA);
     }
 
@@ -121,12 +119,7 @@ public final class Connection extends PairKey {
 
     /** Zeek {@code conn_state} code for the connection as it stands (S0, S1, SF, REJ, ... OTH). */
     public String zeekConnState() {
-        return zeek.connState(orig.payloadBytes, resp.payloadBytes);
-    }
-
-    /** Zeek {@code history} string. */
-    public String history() {
-        return zeek.history();
+        return connState(orig.payloadBytes, resp.payloadBytes);
     }
 
     /** The object an observer attached to this connection, or null. */

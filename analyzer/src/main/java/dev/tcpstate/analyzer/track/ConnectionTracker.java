@@ -197,9 +197,9 @@ public final class ConnectionTracker {
         boolean wasFinal = c.bothFinal();
         boolean rexmit = machine.segment(c, snd, snd.peer, p, badSum);
         if (badSum) {
-            c.zeek.badChecksum(fromOrig);
+            c.badChecksum(fromOrig);
         } else {
-            c.zeek.onPacket(fromOrig, p, p.window, rexmit);
+            c.zeekPacket(fromOrig, p, p.window, rexmit, snd, snd.peer);
         }
         listener.onPacket(c, p, fromOrig);
         if (!wasFinal && c.bothFinal()) {

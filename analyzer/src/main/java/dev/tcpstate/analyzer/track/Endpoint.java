@@ -8,7 +8,7 @@ import dev.tcpstate.analyzer.tcp.TcpState;
  *
  * <p>Fields are package-private and written only by the tracker; readers use the accessors.
  */
-public final class Endpoint {
+public final class Endpoint extends ZeekStream {
     static final long NO_TIMER = Long.MAX_VALUE;
 
     final Role role;
