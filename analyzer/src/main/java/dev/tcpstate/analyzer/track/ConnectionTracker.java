@@ -409,7 +409,7 @@ public final class ConnectionTracker {
         r.setPair(c);
         r.incarnation = c.incarnation;
         r.expiresNanos = at + settings.incarnationMemoryNanos();
-        table.put(r); // replaces c
+        table.replace(c, r);
         retiredOrder.add(r);
         if (r.expiresNanos < nextDue) {
             nextDue = r.expiresNanos;

@@ -112,6 +112,23 @@ final class PairTable<E extends PairKey> {
         recentHashes[r] = hash;
     }
 
+    /**
+     * Puts {@code replacement} (an entry of the same socket pair) in the place of {@code e}, which must be in the
+     * table. The slot is found by identity, from the slots alone: a replacement comes long after the pair's last
+     * lookup, when the table's arrays are out of cache, and a probe that also read the hashes would miss twice.
+     */
+    void replace(E e, E replacement) {
+        int mask = slots.length - 1;
+        int i = home(e.hash);
+        for (PairKey x; (x = slots[i]) != e; i = (i + 1) & mask) {
+            if (x == null) {
+                throw new IllegalStateException("replace: the entry is not in the table");
+            }
+        }
+        slots[i] = replacement;
+        remember(replacement, e.hash);
+    }
+
     /** Removes and returns the entry for {@code k}'s socket pair, or null. */
     @SuppressWarnings("unchecked")
     E remove(PairKey k) {

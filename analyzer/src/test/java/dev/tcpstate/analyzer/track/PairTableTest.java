@@ -57,4 +57,27 @@ class PairTableTest {
         assertThat(table.remove(key(1, 40000))).isSameAs(second);
         assertThat(table.get(key(1, 40000))).isNull();
     }
+
+    @Test
+    void replaceSwapsTheEntryInItsSlotAndFailsForAnAbsentOne() {
+        PairTable<PairKey> table = new PairTable<>(16);
+        List<PairKey> keys = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            PairKey k = key(i, 50000);
+            keys.add(k);
+            table.put(k);
+        }
+        for (int i = 0; i < 1000; i += 3) {
+            PairKey replacement = key(i, 50000);
+            table.replace(keys.get(i), replacement);
+            keys.set(i, replacement);
+        }
+        assertThat(table.size()).isEqualTo(1000);
+        for (int i = 0; i < 1000; i++) {
+            assertThat(table.get(key(i, 50000))).isSameAs(keys.get(i));
+        }
+        PairKey absent = key(5000, 50000);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> table.replace(absent, key(5000, 50000)))
+                .isInstanceOf(IllegalStateException.class);
+    }
 }
