@@ -30,6 +30,8 @@ abstract class ZeekState extends PairKey {
     /** The history's first 16 letters, one byte each (the first in the low byte of {@link #history0}). */
     private long history0, history1;
     private int historyLength;
+    /** Where the history stands in Zeek's RSTOS0 test ({@link #RSTOS0_NEXT}). */
+    private byte rstos0;
     /** Letters after the 16th, or null. */
     private StringBuilder historyMore;
     private int origLastSyn, respLastSyn, origLastFin, respLastFin, origLastRst, respLastRst;
@@ -43,6 +45,7 @@ abstract class ZeekState extends PairKey {
         seen = 0;
         history0 = history1 = 0;
         historyLength = 0;
+        rstos0 = RST_START;
         if (historyMore != null) {
             historyMore.setLength(0);
         }
@@ -57,6 +60,7 @@ abstract class ZeekState extends PairKey {
     }
 
     private void append(char letter) {
+        rstos0 = RSTOS0_NEXT[rstos0 << 7 | letter];
         int n = historyLength++;
         if (n < 8) {
             history0 |= (long) letter << (8 * n);
@@ -303,38 +307,65 @@ abstract class ZeekState extends PairKey {
      * </ul>
      */
     String connState(long origBytes, long respBytes) {
-        boolean oInactive = zOrig == INACTIVE || zOrig == PARTIAL;
-        boolean rInactive = zResp == INACTIVE || zResp == PARTIAL;
-        if (zResp == RESET) {
-            if (zOrig == SYN_SENT || zOrig == SYN_ACK_SENT || (zOrig == RESET && origBytes == 0 && respBytes == 0)) {
+        // A table lookup, not the chain of tests below: the writer formats a million records with this inlined, and
+        // a test whose other outcome first turned up late (the first REJ, the first S0) had that compiled anew.
+        int noBytes = (int) (((origBytes | respBytes) - 1) >>> 63);
+        return CONN_STATES[(zOrig * STATES + zResp) << 2 | noBytes << 1 | rstos0 & 1];
+    }
+
+    private static final int STATES = 7;
+    /** {@link #decide} for every pair of coarse states, payload seen or not, history matching RSTOS0's or not. */
+    private static final String[] CONN_STATES = new String[STATES * STATES * 4];
+
+    static {
+        for (int o = 0; o < STATES; o++) {
+            for (int r = 0; r < STATES; r++) {
+                for (int extra = 0; extra < 4; extra++) {
+                    CONN_STATES[(o * STATES + r) << 2 | extra] =
+                            decide((byte) o, (byte) r, (extra & 2) != 0, (extra & 1) != 0);
+                }
+            }
+        }
+    }
+
+    private static String decide(byte orig, byte resp, boolean noBytes, boolean synThenOrigReset) {
+        boolean oInactive = orig == INACTIVE || orig == PARTIAL;
+        boolean rInactive = resp == INACTIVE || resp == PARTIAL;
+        if (resp == RESET) {
+            if (orig == SYN_SENT || orig == SYN_ACK_SENT || (orig == RESET && noBytes)) {
                 return "REJ";
             }
             return oInactive ? "RSTRH" : "RSTR";
         }
-        if (zOrig == RESET) {
+        if (orig == RESET) {
             if (rInactive) {
-                return synThenOrigReset() ? "RSTOS0" : "OTH";
+                return synThenOrigReset ? "RSTOS0" : "OTH";
             }
             return "RSTO";
         }
-        if (zOrig == CLOSED && zResp == CLOSED) return "SF";
-        if (zOrig == CLOSED) return rInactive ? "SH" : "S2";
-        if (zResp == CLOSED) return oInactive ? "SHR" : "S3";
-        if (zOrig == SYN_SENT && zResp == INACTIVE) return "S0";
-        if (zOrig == ESTABLISHED && zResp == ESTABLISHED) return "S1";
+        if (orig == CLOSED && resp == CLOSED) return "SF";
+        if (orig == CLOSED) return rInactive ? "SH" : "S2";
+        if (resp == CLOSED) return oInactive ? "SHR" : "S3";
+        if (orig == SYN_SENT && resp == INACTIVE) return "S0";
+        if (orig == ESTABLISHED && resp == ESTABLISHED) return "S1";
         return "OTH";
     }
 
-    /** History matches: optional '^', an 'S', then no H A F G I Q letters, then an 'R' somewhere later. */
-    private boolean synThenOrigReset() {
-        int i = 0, n = historyLength;
-        if (i < n && historyAt(i) == '^') i++;
-        if (i >= n || historyAt(i) != 'S') return false;
-        for (i++; i < n; i++) {
-            char ch = historyAt(i);
-            if (ch == 'R') return true;
-            if ("HAFGIQ".indexOf(ch) >= 0) return false;
+    /*
+     * Whether the history so far is an optional '^', an 'S', then no H A F G I Q letters, then an 'R' somewhere
+     * (Zeek's RSTOS0 test), followed letter by letter: the state is one of the four below, and the letter appended
+     * picks the next from a table. The state that means "matches" is the only odd one.
+     */
+    private static final byte RST_START = 0, RST_AFTER_SYN = 2, RST_MATCH = 1, RST_NO = 4;
+    private static final byte[] RSTOS0_NEXT = new byte[5 << 7];
+
+    static {
+        for (int c = 0; c < 128; c++) {
+            RSTOS0_NEXT[RST_START << 7 | c] = c == '^' ? RST_START : c == 'S' ? RST_AFTER_SYN : RST_NO;
+            RSTOS0_NEXT[RST_AFTER_SYN << 7 | c] = c == 'R' ? RST_MATCH
+                    : "HAFGIQ".indexOf(c) >= 0 ? RST_NO : RST_AFTER_SYN;
+            RSTOS0_NEXT[RST_MATCH << 7 | c] = RST_MATCH;
+            RSTOS0_NEXT[RST_NO << 7 | c] = RST_NO;
         }
-        return false;
     }
 }

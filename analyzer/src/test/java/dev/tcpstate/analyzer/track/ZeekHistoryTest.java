@@ -59,4 +59,14 @@ class ZeekHistoryTest {
         times(10, () -> c.badChecksum(true));
         assertThat(c.history()).isEqualTo("SCC");
     }
+
+    @Test
+    void anAckBeforeTheOriginatorsResetIsNoRstos0() {
+        fromOrig(TcpPacket.SYN, 100);
+        fromOrig(TcpPacket.ACK, 101);
+        fromOrig(TcpPacket.RST, 101);
+
+        assertThat(c.history()).isEqualTo("SAR");
+        assertThat(c.zeekConnState()).isEqualTo("OTH");
+    }
 }
