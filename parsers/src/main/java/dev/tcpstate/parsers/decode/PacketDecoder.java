@@ -397,15 +397,17 @@ public final class PacketDecoder {
         main.seek(pos);
         Ipv4Header ip = main.ipv4;
         ip._read();
-        int versionIhl = ip.versionIhl();
+        long w0 = ip.versionToFragment();
+        int versionIhl = (int) (w0 >>> 56);
         if (versionIhl >>> 4 != 4) {
             return fail(MalformedReason.IP_VERSION, "IP version {} where IPv4 was expected", versionIhl >>> 4);
         }
         int ihl = versionIhl & 0xf;
         if (ihl < 5) return fail(MalformedReason.IPV4_HEADER_LENGTH, "IPv4 header length {} (expected >= 5)", ihl);
         int headerLength = ihl << 2;
-        int total = ip.totalLength();
-        if (total == 0 && (ip.flagsFragmentOffset() & 0x3fff) == 0) {
+        int total = (int) (w0 >>> 32) & 0xffff;
+        int flagsOffset = (int) w0 & 0xffff;
+        if (total == 0 && (flagsOffset & 0x3fff) == 0) {
             // Segmentation offload on the capturing host: the stack hands the NIC one large segment with the total
             // length left for the NIC to fill in per segment (Linux BIG TCP does so above 64 KiB), and the capture
             // records it as such. The frame holds the whole datagram (Zeek copes the same way).
@@ -424,17 +426,17 @@ public final class PacketDecoder {
             return fail(MalformedReason.IPV4_TOTAL_LENGTH, "IPv4 total length {} exceeds the {} bytes left in the frame",
                     total, wireEnd - pos);
         }
+        long w1 = ip.ttlToSrc();
         stats.ipv4++;
         ipVersion = 4;
         srcHi = 0;
-        srcLo = ip.srcAddr();
+        srcLo = w1 & 0xffff_ffffL;
         dstHi = 0;
         dstLo = ip.dstAddr();
-        int protocol = ip.protocol();
-        int flagsOffset = ip.flagsFragmentOffset();
+        int protocol = (int) (w1 >>> 48) & 0xff;
         int ipEnd = pos + total;
         if ((flagsOffset & 0x3fff) != 0) {
-            return fragment(protocol, ip.identification(), (flagsOffset & 0x1fff) << 3, (flagsOffset & 0x2000) != 0,
+            return fragment(protocol, (w0 >>> 16) & 0xffff, (flagsOffset & 0x1fff) << 3, (flagsOffset & 0x2000) != 0,
                     pos + headerLength, ipEnd);
         }
         return transport(main, protocol, pos + headerLength, ipEnd, capEnd, false);
@@ -582,7 +584,8 @@ public final class PacketDecoder {
         h.seek(start);
         TcpHeader t = h.tcp;
         t._read();
-        int offsetFlags = t.offsetFlags();
+        long w1 = t.ackOffsetWindow();
+        int offsetFlags = (int) (w1 >>> 16) & 0xffff;
         int dataOffset = offsetFlags >>> 12;
         if (dataOffset < 5) return fail(MalformedReason.TCP_DATA_OFFSET, "TCP data offset {} (expected >= 5)", dataOffset);
         int headerLength = dataOffset << 2;
@@ -591,6 +594,8 @@ public final class PacketDecoder {
                     dataOffset, headerLength, segmentLength);
         }
 
+        long w0 = t.portsSeq();
+        int w2 = (int) t.checksumUrgent();
         TcpPacket o = out;
         o.packetNumber = record.packetNumber;
         o.timestampNanos = record.timestampNanos;
@@ -599,13 +604,13 @@ public final class PacketDecoder {
         o.srcLo = srcLo;
         o.dstHi = dstHi;
         o.dstLo = dstLo;
-        o.srcPort = t.srcPort();
-        o.dstPort = t.dstPort();
-        o.seq = (int) t.seqNum();
-        o.ack = (int) t.ackNum();
+        o.srcPort = (int) (w0 >>> 48);
+        o.dstPort = (int) (w0 >>> 32) & 0xffff;
+        o.seq = (int) w0;
+        o.ack = (int) (w1 >>> 32);
         o.flags = offsetFlags & 0x1ff;
-        o.window = t.window();
-        o.urgentPointer = t.urgentPointer();
+        o.window = (int) w1 & 0xffff;
+        o.urgentPointer = w2 & 0xffff;
         int payloadStart = start + headerLength;
         o.payloadLength = segmentLength - headerLength;
         o.capturedPayloadLength = Math.max(0, segmentCapturedEnd - payloadStart);
@@ -624,7 +629,7 @@ public final class PacketDecoder {
                 stats.goodChecksums++;
             } else {
                 stats.badChecksums++;
-                if (offloadPattern(t.checksum(), segmentLength)) {
+                if (offloadPattern(w2 >>> 16, segmentLength)) {
                     o.checksumStatus = TcpPacket.CHECKSUM_OFFLOADED;
                     stats.offloadedChecksums++;
                 } else {

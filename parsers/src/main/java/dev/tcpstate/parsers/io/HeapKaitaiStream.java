@@ -118,9 +118,7 @@ public final class HeapKaitaiStream extends ByteBufferKaitaiStream {
 
     @Override
     public int readU2be() {
-        int i = take(2);
-        byte[] a = array;
-        return (a[i] & 0xff) << 8 | (a[i + 1] & 0xff);
+        return (short) BE16.get(array, take(2)) & 0xffff;
     }
 
     @Override
@@ -140,16 +138,12 @@ public final class HeapKaitaiStream extends ByteBufferKaitaiStream {
 
     @Override
     public long readU4be() {
-        int i = take(4);
-        byte[] a = array;
-        return ((a[i] & 0xff) << 24 | (a[i + 1] & 0xff) << 16 | (a[i + 2] & 0xff) << 8 | (a[i + 3] & 0xff)) & 0xffff_ffffL;
+        return (int) BE32.get(array, take(4)) & 0xffff_ffffL;
     }
 
     @Override
     public long readU4le() {
-        int i = take(4);
-        byte[] a = array;
-        return ((a[i + 3] & 0xff) << 24 | (a[i + 2] & 0xff) << 16 | (a[i + 1] & 0xff) << 8 | (a[i] & 0xff)) & 0xffff_ffffL;
+        return (int) LE32.get(array, take(4)) & 0xffff_ffffL;
     }
 
     @Override
@@ -159,6 +153,16 @@ public final class HeapKaitaiStream extends ByteBufferKaitaiStream {
 
     @Override
     public long readS8le() {
+        return (long) LE64.get(array, take(8));
+    }
+
+    @Override
+    public long readU8be() {
+        return (long) BE64.get(array, take(8));
+    }
+
+    @Override
+    public long readU8le() {
         return (long) LE64.get(array, take(8));
     }
 
