@@ -26,6 +26,9 @@ import java.nio.ByteOrder;
 final class HeaderSet {
     ByteBuffer source;
     ByteBuffer view;
+    /** The buffer's backing array and the array index of buffer index 0, for the decoder's direct reads. */
+    byte[] array;
+    int arrayOffset;
     HeapKaitaiStream io;
 
     EthernetFrame ethernet;
@@ -49,6 +52,8 @@ final class HeaderSet {
         source = buffer;
         view = buffer.duplicate();
         view.order(ByteOrder.BIG_ENDIAN);
+        array = buffer.array();
+        arrayOffset = buffer.arrayOffset();
         io = new HeapKaitaiStream(view);
         ethernet = new EthernetFrame(io);
         vlan = new VlanTag(io);

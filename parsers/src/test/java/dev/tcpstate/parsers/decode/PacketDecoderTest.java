@@ -248,6 +248,33 @@ class PacketDecoderTest {
     }
 
     @Test
+    void checksumIsVerifiedForEverySegmentLength() {
+        java.util.Random random = new java.util.Random(7);
+        for (int length = 0; length <= 40; length++) {
+            byte[] payload = new byte[length];
+            random.nextBytes(payload);
+            byte[] frame = ethernet(0x0800, ipv4Tcp(tcp().ports(40000 + length, 443).payload(payload)));
+            assertThat(decode(LinkType.ETHERNET, frame)).isEqualTo(DecodeResult.TCP);
+            assertThat(out.checksumStatus).as("length %d", length).isEqualTo(TcpPacket.CHECKSUM_GOOD);
+            // A changed last byte (the odd byte when the length is odd) and a changed first byte of the header.
+            frame[frame.length - 1] ^= 0x10;
+            assertThat(decode(LinkType.ETHERNET, frame)).isEqualTo(DecodeResult.TCP);
+            assertThat(out.checksumStatus).as("length %d, last byte", length).isEqualTo(TcpPacket.CHECKSUM_BAD);
+            frame[frame.length - 1] ^= 0x10;
+            frame[14 + 20] ^= 0x01;
+            assertThat(decode(LinkType.ETHERNET, frame)).isEqualTo(DecodeResult.TCP);
+            assertThat(out.checksumStatus).as("length %d, first byte", length).isEqualTo(TcpPacket.CHECKSUM_BAD);
+
+            byte[] frame6 = ethernet(0x86dd, ipv6Tcp(tcp().ports(40000 + length, 443).payload(payload)));
+            assertThat(decode(LinkType.ETHERNET, frame6)).isEqualTo(DecodeResult.TCP);
+            assertThat(out.checksumStatus).as("IPv6, length %d", length).isEqualTo(TcpPacket.CHECKSUM_GOOD);
+            frame6[frame6.length - 1] ^= 0x01;
+            assertThat(decode(LinkType.ETHERNET, frame6)).isEqualTo(DecodeResult.TCP);
+            assertThat(out.checksumStatus).as("IPv6, length %d, last byte", length).isEqualTo(TcpPacket.CHECKSUM_BAD);
+        }
+    }
+
+    @Test
     void pseudoHeaderSumInTheFieldIsTheOffloadPattern() {
         // What Linux leaves for the NIC (CHECKSUM_PARTIAL): the pseudo-header sum, folded, not complemented.
         Tcp syn = tcp().flags(TcpPacket.SYN).options(mss(1460)).offloadChecksum();
