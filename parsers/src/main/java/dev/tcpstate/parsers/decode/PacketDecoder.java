@@ -548,7 +548,7 @@ public final class PacketDecoder {
             stats.countFragmentsDropped(FragmentDropReason.TRUNCATED, 1);
             return DecodeResult.FRAGMENT_DROPPED;
         }
-        int length = reassembler.add(ipVersion, srcHi, srcLo, dstHi, dstLo, protocol, id, offset, more, main.view,
+        int length = reassembler.add(ipVersion, srcHi, srcLo, dstHi, dstLo, protocol, id, offset, more, main.view(),
                 start, ipEnd - start, record.timestampNanos, reassembled);
         if (length == FragmentReassembler.HELD) return DecodeResult.FRAGMENT_HELD;
         if (length == FragmentReassembler.DROPPED) return DecodeResult.FRAGMENT_DROPPED;
