@@ -11,38 +11,28 @@ doc: |
   The fixed 20 bytes of an IPv4 header. Options, when the header length (IHL) is above 5, follow these 20 bytes; the
   decoder skips them by the IHL without reading them.
 
-  Fields that share a byte are read as one integer and split by the decoder (bit-sized reads allocate in the
-  runtime):
-  version = version_ihl >> 4, IHL = version_ihl & 0xf (32-bit words), DSCP = tos >> 2, ECN = tos & 3,
-  DF = (flags_fragment_offset >> 14) & 1, MF = (flags_fragment_offset >> 13) & 1,
-  fragment offset = (flags_fragment_offset & 0x1fff) * 8 bytes.
+  The header is read in three integers, not one per field: every field read goes through the stream's bounds check
+  and the decoder reads this header for every packet, so it takes the fields out of the wider words itself (bit-sized
+  reads would also allocate in the runtime).
+  version_to_fragment (8 bytes): version_ihl = version_to_fragment >>> 56 (version = its high nibble, IHL = its low
+  nibble, in 32-bit words), tos = (version_to_fragment >>> 48) & 0xff (DSCP = tos >> 2, ECN = tos & 3),
+  total length = (version_to_fragment >>> 32) & 0xffff, identification = (version_to_fragment >>> 16) & 0xffff,
+  flags_fragment_offset = version_to_fragment & 0xffff (DF = bit 14, MF = bit 13,
+  fragment offset = (flags_fragment_offset & 0x1fff) * 8 bytes).
+  ttl_to_src (8 bytes): TTL = ttl_to_src >>> 56, protocol = (ttl_to_src >>> 48) & 0xff (see `protocol`),
+  header checksum = (ttl_to_src >>> 32) & 0xffff, source address = ttl_to_src & 0xffffffff.
 
   The decoder checks the length before reading: at least 20 bytes captured, IHL >= 5, total length >= IHL * 4.
 seq:
-  - id: version_ihl
-    type: u1
-    doc: Version (4, high nibble) and header length in 32-bit words (low nibble).
-  - id: tos
-    type: u1
-    doc: DSCP (6 bits) and ECN (2 bits).
-  - id: total_length
-    type: u2
-    doc: Length of the datagram (or of this fragment) including the header.
-  - id: identification
-    type: u2
-    doc: Identifies the fragments of one datagram.
-  - id: flags_fragment_offset
-    type: u2
-    doc: Reserved bit, don't fragment, more fragments, and the fragment offset in 8-byte units.
-  - id: ttl
-    type: u1
-  - id: protocol
-    type: u1
-    doc: Protocol of the payload (see `protocol`).
-  - id: header_checksum
-    type: u2
-  - id: src_addr
-    type: u4
+  - id: version_to_fragment
+    type: u8
+    doc: |
+      Version and IHL (1 byte), type of service (1 byte), total length of the datagram or fragment including the
+      header (2 bytes), identification of the fragments of one datagram (2 bytes), reserved bit, don't fragment, more
+      fragments and the fragment offset in 8-byte units (2 bytes).
+  - id: ttl_to_src
+    type: u8
+    doc: TTL (1 byte), protocol of the payload (1 byte), header checksum (2 bytes), source address (4 bytes).
   - id: dst_addr
     type: u4
 enums:

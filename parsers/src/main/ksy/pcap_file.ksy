@@ -50,16 +50,20 @@ types:
           LINKTYPE_ value in the low 28 bits. Bit 28 (the "F" bit) says the FCS length in bits 29-31 is meaningful.
     types:
       record_header:
-        doc: The 16-byte header in front of every captured packet, in the file's byte order.
+        doc: |
+          The 16-byte header in front of every captured packet, in the file's byte order: the timestamp's seconds and
+          fraction (microseconds or nanoseconds, as the file's magic number says), then the number of bytes of the
+          packet stored in the file (the captured length) and its length on the wire, each a 4-byte integer.
+
+          The reader parses one of these per packet, so it reads them as two 8-byte integers in the file's byte order
+          and splits them itself rather than pay the stream's bounds check four times. The field that comes first in
+          the file is the low half of the 8-byte integer in a little-endian file and the high half in a big-endian
+          one: in a little-endian file ts_sec = timestamp & 0xffffffff, ts_frac = timestamp >>> 32,
+          incl_len = lengths & 0xffffffff, orig_len = lengths >>> 32; in a big-endian file the other way round.
         seq:
-          - id: ts_sec
-            type: u4
-          - id: ts_frac
-            type: u4
-            doc: Microseconds or nanoseconds, as the file's magic number says.
-          - id: incl_len
-            type: u4
-            doc: Bytes of the packet stored in the file (the captured length).
-          - id: orig_len
-            type: u4
-            doc: Length of the packet on the wire.
+          - id: timestamp
+            type: u8
+            doc: Seconds and fraction (ts_sec, ts_frac), 4 bytes each.
+          - id: lengths
+            type: u8
+            doc: Captured length (incl_len) and length on the wire (orig_len), 4 bytes each.

@@ -48,6 +48,8 @@ final class PcapReader implements CaptureReader {
     private boolean ended;
     private long lastTsSec = -1;
     private int overSnaplen;
+    /** The fields of the record header read last by {@link #readRecordHeader(int)}, unsigned. */
+    private long tsSec, tsFrac, inclLen, origLen;
 
     PcapReader(String name, ReadableByteChannel channel, Consumer<CaptureProblem> problems) throws IOException {
         this.name = name;
@@ -135,14 +137,13 @@ final class PcapReader implements CaptureReader {
                     break;
                 }
                 bind();
-                io.seek(src.position() + at);
-                rh._read();
-                long incl = rh.inclLen();
-                if (!candidate(incl, rh.origLen(), rh.tsSec(), rh.tsFrac())) {
+                readRecordHeader(src.position() + at);
+                long incl = inclLen;
+                if (!candidate(incl, origLen, tsSec, tsFrac)) {
                     ok = false;
                     break;
                 }
-                lastTsSec = rh.tsSec();
+                lastTsSec = tsSec;
                 at += RECORD_HEADER + (int) incl;
                 n++;
             }
@@ -183,10 +184,9 @@ final class PcapReader implements CaptureReader {
                 return false;
             }
             bind();
-            io.seek(src.position());
-            rh._read();
-            long incl = rh.inclLen();
-            long orig = rh.origLen();
+            readRecordHeader(src.position());
+            long incl = inclLen;
+            long orig = origLen;
             if (incl > capLimit) {
                 String why = "corrupt record header: " + incl + " captured bytes (expected at most " + capLimit + ")";
                 if (!resync(offset, why)) {
@@ -210,8 +210,8 @@ final class PcapReader implements CaptureReader {
             }
             bind();
             packets++;
-            long sec = rh.tsSec();
-            long frac = rh.tsFrac();
+            long sec = tsSec;
+            long frac = tsFrac;
             lastTsSec = sec;
             record.packetNumber = packets;
             record.timestampNanos = sec * 1_000_000_000L + (nanos ? frac : frac * 1_000L);
@@ -229,6 +229,30 @@ final class PcapReader implements CaptureReader {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Parses the record header at buffer index {@code at} (which must hold 16 bytes) into {@link #tsSec},
+     * {@link #tsFrac}, {@link #inclLen} and {@link #origLen}. The generated header reads two 8-byte integers in the
+     * file's byte order; the field first in the file is the low half of each in a little-endian file, the high half in
+     * a big-endian one.
+     */
+    private void readRecordHeader(int at) {
+        io.seek(at);
+        rh._read();
+        long ts = rh.timestamp();
+        long lengths = rh.lengths();
+        if (littleEndian) {
+            tsSec = ts & 0xffff_ffffL;
+            tsFrac = ts >>> 32;
+            inclLen = lengths & 0xffff_ffffL;
+            origLen = lengths >>> 32;
+        } else {
+            tsSec = ts >>> 32;
+            tsFrac = ts & 0xffff_ffffL;
+            inclLen = lengths >>> 32;
+            origLen = lengths & 0xffff_ffffL;
+        }
     }
 
     /** A stricter test used while looking for the next record after damage. */
@@ -255,16 +279,14 @@ final class PcapReader implements CaptureReader {
                 break;
             }
             bind();
-            io.seek(src.position());
-            rh._read();
-            long incl = rh.inclLen();
-            if (candidate(incl, rh.origLen(), rh.tsSec(), rh.tsFrac())) {
+            readRecordHeader(src.position());
+            long incl = inclLen;
+            if (candidate(incl, origLen, tsSec, tsFrac)) {
                 int next = RECORD_HEADER + (int) incl;
                 if (src.ensure(next + RECORD_HEADER)) {
                     bind();
-                    io.seek(src.position() + next);
-                    rh._read();
-                    if (candidate(rh.inclLen(), rh.origLen(), rh.tsSec(), rh.tsFrac())) {
+                    readRecordHeader(src.position() + next);
+                    if (candidate(inclLen, origLen, tsSec, tsFrac)) {
                         break;
                     }
                 } else if (src.available() == next) {

@@ -20,12 +20,18 @@ import java.nio.ByteOrder;
  * One generated parser object per header type, all reading from one stream over one buffer, reused for every packet.
  *
  * <p>The stream reads a duplicate of the buffer, so the owner's position, limit and byte order are never touched.
- * Before each packet the duplicate's limit is set to the end of the captured bytes: a length check missed in the
- * decoder then ends in an exception instead of a read of the next record's bytes.
+ * Before each packet the stream's limit is set to the end of the captured bytes, and the duplicate's limit is set to
+ * the same end before the duplicate is handed out ({@link #view()}): a length check missed in the decoder then ends
+ * in an exception instead of a read of the next record's bytes. The duplicate is needed on few packets, so its limit
+ * is not set on the others.
  */
 final class HeaderSet {
     ByteBuffer source;
-    ByteBuffer view;
+    private ByteBuffer view;
+    private int viewLimit;
+    /** The buffer's backing array and the array index of buffer index 0, for the decoder's direct reads. */
+    byte[] array;
+    int arrayOffset;
     HeapKaitaiStream io;
 
     EthernetFrame ethernet;
@@ -49,6 +55,9 @@ final class HeaderSet {
         source = buffer;
         view = buffer.duplicate();
         view.order(ByteOrder.BIG_ENDIAN);
+        array = buffer.array();
+        arrayOffset = buffer.arrayOffset();
+        viewLimit = view.limit();
         io = new HeapKaitaiStream(view);
         ethernet = new EthernetFrame(io);
         vlan = new VlanTag(io);
@@ -70,8 +79,14 @@ final class HeaderSet {
 
     /** Limits reads to {@code [0, end)}; {@code end} must be within the buffer's capacity. */
     void limit(int end) {
-        view.limit(end);
         io.limit(end);
+        viewLimit = end;
+    }
+
+    /** The duplicate of the buffer, big-endian, its limit where {@link #limit(int)} last put it. */
+    ByteBuffer view() {
+        view.limit(viewLimit);
+        return view;
     }
 
     /** Positions the stream at {@code pos}; the next {@code _read()} parses the header there. */
@@ -80,10 +95,11 @@ final class HeaderSet {
     }
 
     int u8(int pos) {
-        return view.get(pos) & 0xff;
+        return view().get(pos) & 0xff;
     }
 
     int u16(int pos) {
-        return ((view.get(pos) & 0xff) << 8) | (view.get(pos + 1) & 0xff);
+        ByteBuffer v = view();
+        return ((v.get(pos) & 0xff) << 8) | (v.get(pos + 1) & 0xff);
     }
 }

@@ -397,15 +397,17 @@ public final class PacketDecoder {
         main.seek(pos);
         Ipv4Header ip = main.ipv4;
         ip._read();
-        int versionIhl = ip.versionIhl();
+        long w0 = ip.versionToFragment();
+        int versionIhl = (int) (w0 >>> 56);
         if (versionIhl >>> 4 != 4) {
             return fail(MalformedReason.IP_VERSION, "IP version {} where IPv4 was expected", versionIhl >>> 4);
         }
         int ihl = versionIhl & 0xf;
         if (ihl < 5) return fail(MalformedReason.IPV4_HEADER_LENGTH, "IPv4 header length {} (expected >= 5)", ihl);
         int headerLength = ihl << 2;
-        int total = ip.totalLength();
-        if (total == 0 && (ip.flagsFragmentOffset() & 0x3fff) == 0) {
+        int total = (int) (w0 >>> 32) & 0xffff;
+        int flagsOffset = (int) w0 & 0xffff;
+        if (total == 0 && (flagsOffset & 0x3fff) == 0) {
             // Segmentation offload on the capturing host: the stack hands the NIC one large segment with the total
             // length left for the NIC to fill in per segment (Linux BIG TCP does so above 64 KiB), and the capture
             // records it as such. The frame holds the whole datagram (Zeek copes the same way).
@@ -424,17 +426,17 @@ public final class PacketDecoder {
             return fail(MalformedReason.IPV4_TOTAL_LENGTH, "IPv4 total length {} exceeds the {} bytes left in the frame",
                     total, wireEnd - pos);
         }
+        long w1 = ip.ttlToSrc();
         stats.ipv4++;
         ipVersion = 4;
         srcHi = 0;
-        srcLo = ip.srcAddr();
+        srcLo = w1 & 0xffff_ffffL;
         dstHi = 0;
         dstLo = ip.dstAddr();
-        int protocol = ip.protocol();
-        int flagsOffset = ip.flagsFragmentOffset();
+        int protocol = (int) (w1 >>> 48) & 0xff;
         int ipEnd = pos + total;
         if ((flagsOffset & 0x3fff) != 0) {
-            return fragment(protocol, ip.identification(), (flagsOffset & 0x1fff) << 3, (flagsOffset & 0x2000) != 0,
+            return fragment(protocol, (w0 >>> 16) & 0xffff, (flagsOffset & 0x1fff) << 3, (flagsOffset & 0x2000) != 0,
                     pos + headerLength, ipEnd);
         }
         return transport(main, protocol, pos + headerLength, ipEnd, capEnd, false);
@@ -546,7 +548,7 @@ public final class PacketDecoder {
             stats.countFragmentsDropped(FragmentDropReason.TRUNCATED, 1);
             return DecodeResult.FRAGMENT_DROPPED;
         }
-        int length = reassembler.add(ipVersion, srcHi, srcLo, dstHi, dstLo, protocol, id, offset, more, main.view,
+        int length = reassembler.add(ipVersion, srcHi, srcLo, dstHi, dstLo, protocol, id, offset, more, main.view(),
                 start, ipEnd - start, record.timestampNanos, reassembled);
         if (length == FragmentReassembler.HELD) return DecodeResult.FRAGMENT_HELD;
         if (length == FragmentReassembler.DROPPED) return DecodeResult.FRAGMENT_DROPPED;
@@ -582,7 +584,8 @@ public final class PacketDecoder {
         h.seek(start);
         TcpHeader t = h.tcp;
         t._read();
-        int offsetFlags = t.offsetFlags();
+        long w1 = t.ackOffsetWindow();
+        int offsetFlags = (int) (w1 >>> 16) & 0xffff;
         int dataOffset = offsetFlags >>> 12;
         if (dataOffset < 5) return fail(MalformedReason.TCP_DATA_OFFSET, "TCP data offset {} (expected >= 5)", dataOffset);
         int headerLength = dataOffset << 2;
@@ -591,6 +594,8 @@ public final class PacketDecoder {
                     dataOffset, headerLength, segmentLength);
         }
 
+        long w0 = t.portsSeq();
+        int w2 = (int) t.checksumUrgent();
         TcpPacket o = out;
         o.packetNumber = record.packetNumber;
         o.timestampNanos = record.timestampNanos;
@@ -599,13 +604,13 @@ public final class PacketDecoder {
         o.srcLo = srcLo;
         o.dstHi = dstHi;
         o.dstLo = dstLo;
-        o.srcPort = t.srcPort();
-        o.dstPort = t.dstPort();
-        o.seq = (int) t.seqNum();
-        o.ack = (int) t.ackNum();
+        o.srcPort = (int) (w0 >>> 48);
+        o.dstPort = (int) (w0 >>> 32) & 0xffff;
+        o.seq = (int) w0;
+        o.ack = (int) (w1 >>> 32);
         o.flags = offsetFlags & 0x1ff;
-        o.window = t.window();
-        o.urgentPointer = t.urgentPointer();
+        o.window = (int) w1 & 0xffff;
+        o.urgentPointer = w2 & 0xffff;
         int payloadStart = start + headerLength;
         o.payloadLength = segmentLength - headerLength;
         o.capturedPayloadLength = Math.max(0, segmentCapturedEnd - payloadStart);
@@ -613,18 +618,29 @@ public final class PacketDecoder {
         o.clearOptions();
         o.optionsTruncated = segmentCapturedEnd < payloadStart;
         if (headerLength > 20 && parseTcpOptions) {
-            options(h.view, start + 20, payloadStart, Math.min(payloadStart, segmentCapturedEnd));
+            int optionsEnd = Math.min(payloadStart, segmentCapturedEnd);
+            long nopNopTs;
+            if (headerLength == 32 && optionsEnd == payloadStart
+                    && ((nopNopTs = (long) BE_LONG.get(h.array, h.arrayOffset + start + 20)) >>> 32) == 0x0101080aL) {
+                // NOP, NOP, Timestamps: the options of nearly every segment after the handshake between stacks that
+                // use timestamps (RFC 7323 appendix A's layout), read in two steps without walking them.
+                o.hasTimestamps = true;
+                o.tsVal = (int) nopNopTs;
+                o.tsEcr = (int) BE_INT.get(h.array, h.arrayOffset + start + 28);
+            } else {
+                options(h.array, h.arrayOffset, start + 20, payloadStart, optionsEnd);
+            }
         }
         if (o.optionsTruncated) stats.truncatedOptions++;
         if (o.capturedPayloadLength < o.payloadLength) stats.truncatedSegments++;
 
         if (verifyChecksums && capturedEnd >= ipEnd) {
-            if (checksum(h.view, start, segmentLength) == 0xffff) {
+            if (checksum(h.array, h.arrayOffset + start, segmentLength) == 0xffff) {
                 o.checksumStatus = TcpPacket.CHECKSUM_GOOD;
                 stats.goodChecksums++;
             } else {
                 stats.badChecksums++;
-                if (offloadPattern(t.checksum(), segmentLength)) {
+                if (offloadPattern(w2 >>> 16, segmentLength)) {
                     o.checksumStatus = TcpPacket.CHECKSUM_OFFLOADED;
                     stats.offloadedChecksums++;
                 } else {
@@ -641,23 +657,29 @@ public final class PacketDecoder {
     /**
      * Walks the options in {@code [p, headerEnd)}, reading only below {@code capturedEnd}. A length that is below 2 or
      * runs past the header stops the walk (counted); a known kind with a wrong length is ignored (counted).
+     *
+     * <p>Positions are buffer indexes; {@code a[base + i]} is the byte at index {@code i}. Every read is below
+     * {@code capturedEnd}, which the caller keeps within the captured bytes.
      */
-    private void options(ByteBuffer b, int p, int headerEnd, int capturedEnd) {
+    private void options(byte[] a, int base, int p, int headerEnd, int capturedEnd) {
         TcpPacket o = out;
-        if (headerEnd - p == 12 && capturedEnd == headerEnd) {
-            // NOP, NOP, Timestamps: the options of nearly every segment after the handshake between stacks that use
-            // timestamps (RFC 7323 appendix A's layout), read in one step.
-            byte[] a = b.array();
-            int i = b.arrayOffset() + p;
-            if ((int) BE_INT.get(a, i) == 0x0101080a) {
+        if (headerEnd - p == 20 && capturedEnd == headerEnd) {
+            // MSS, SACK permitted, Timestamps, NOP, window scale: the options of a SYN or SYN-ACK from Linux with
+            // its defaults (tcp_options_write's order), read in four steps without walking them.
+            long v = (long) BE_LONG.get(a, base + p);
+            int w = (int) BE_INT.get(a, base + p + 16);
+            if ((v & 0xffff_0000_ffff_ffffL) == 0x0204_0000_0402_080aL && w >>> 8 == 0x010303) {
+                o.mss = (int) (v >>> 32) & 0xffff;
+                o.sackPermitted = true;
                 o.hasTimestamps = true;
-                o.tsVal = (int) BE_INT.get(a, i + 4);
-                o.tsEcr = (int) BE_INT.get(a, i + 8);
+                o.tsVal = (int) BE_INT.get(a, base + p + 8);
+                o.tsEcr = (int) BE_INT.get(a, base + p + 12);
+                o.windowScale = w & 0xff;
                 return;
             }
         }
         while (p < capturedEnd) {
-            int kind = b.get(p) & 0xff;
+            int kind = a[base + p] & 0xff;
             if (kind == 0) return;
             if (kind == 1) {
                 p++;
@@ -668,7 +690,7 @@ public final class PacketDecoder {
                 return;
             }
             if (capturedEnd - p < 2) return;
-            int length = b.get(p + 1) & 0xff;
+            int length = a[base + p + 1] & 0xff;
             if (length < 2 || length > headerEnd - p) {
                 stats.badTcpOptions++;
                 return;
@@ -677,10 +699,10 @@ public final class PacketDecoder {
             boolean ok = true;
             switch (kind) {
                 case 2:
-                    if (ok = length == 4) o.mss = ((b.get(p + 2) & 0xff) << 8) | (b.get(p + 3) & 0xff);
+                    if (ok = length == 4) o.mss = ((a[base + p + 2] & 0xff) << 8) | (a[base + p + 3] & 0xff);
                     break;
                 case 3:
-                    if (ok = length == 3) o.windowScale = b.get(p + 2) & 0xff;
+                    if (ok = length == 3) o.windowScale = a[base + p + 2] & 0xff;
                     break;
                 case 4:
                     if (ok = length == 2) o.sackPermitted = true;
@@ -691,15 +713,15 @@ public final class PacketDecoder {
                 case 8:
                     if (ok = length == 10) {
                         o.hasTimestamps = true;
-                        o.tsVal = b.getInt(p + 2);
-                        o.tsEcr = b.getInt(p + 6);
+                        o.tsVal = (int) BE_INT.get(a, base + p + 2);
+                        o.tsEcr = (int) BE_INT.get(a, base + p + 6);
                     }
                     break;
                 case 34:
                     o.fastOpenCookieLength = length - 2;
                     break;
                 case 254:
-                    if (length >= 4 && (((b.get(p + 2) & 0xff) << 8) | (b.get(p + 3) & 0xff)) == 0xf989) {
+                    if (length >= 4 && (((a[base + p + 2] & 0xff) << 8) | (a[base + p + 3] & 0xff)) == 0xf989) {
                         o.fastOpenCookieLength = length - 4;
                     }
                     break;
@@ -745,13 +767,14 @@ public final class PacketDecoder {
         return sum + PROTO_TCP + (length >>> 16) + (length & 0xffff);
     }
 
-    /** One's complement sum of the pseudo-header and the segment, folded to 16 bits. 0xffff means correct. */
-    private int checksum(ByteBuffer b, int start, int length) {
+    /**
+     * One's complement sum of the pseudo-header and the {@code length} bytes of the segment at index {@code i} of
+     * {@code a}, folded to 16 bits. 0xffff means correct.
+     */
+    private int checksum(byte[] a, int i, int length) {
         long sum = pseudoHeaderSum(length);
         // Read the backing array directly (the buffers are heap buffers): two 32-bit halves per 8 bytes, at most
         // 2^33 per step and 8192 steps, so the long cannot overflow and the carries are folded once at the end.
-        byte[] a = b.array();
-        int i = b.arrayOffset() + start;
         int end = i + length;
         for (; end - i >= 8; i += 8) {
             long v = (long) BE_LONG.get(a, i);

@@ -40,12 +40,13 @@ class PcapReaderTest {
     @Test
     void bigEndianNanoseconds() throws IOException {
         byte[] file = CaptureBytes.pcap(ByteOrder.BIG_ENDIAN, true, 262144, 101)
-                .record(1_600_000_000L, 987_654_321L, payload(40, 7), 40)
+                .record(1_600_000_000L, 987_654_321L, payload(40, 7), 1500)
                 .bytes();
         ReadAll all = new ReadAll("be.pcap", file);
         assertThat(all.reader.formatDescription()).isEqualTo("pcap 2.4 (big-endian, nanosecond timestamps)");
         assertThat(all.packets).singleElement().satisfies(p -> {
             assertThat(p.nanos()).isEqualTo(1_600_000_000_987_654_321L);
+            assertThat(p.origLen()).isEqualTo(1500);
             assertThat(p.linkType()).isEqualTo(101);
             assertThat(p.data()).isEqualTo(payload(40, 7));
         });

@@ -144,6 +144,50 @@ class PacketDecoderTest {
     }
 
     @Test
+    void linuxSynOptionsAndNearMisses() {
+        // MSS, SACK permitted, Timestamps, NOP, window scale: the 20-byte block Linux puts on a SYN.
+        Tcp syn = tcp().flags(TcpPacket.SYN).options(mss(0xffff), sackPermitted(), timestamps(0xfffffffeL, 0x80000001L),
+                nop(), windowScale(14));
+        assertThat(decode(LinkType.ETHERNET, ethernet(0x0800, ipv4Tcp(syn)))).isEqualTo(DecodeResult.TCP);
+        assertThat(out.mss).isEqualTo(0xffff);
+        assertThat(out.sackPermitted).isTrue();
+        assertThat(out.hasTimestamps).isTrue();
+        assertThat(Integer.toUnsignedLong(out.tsVal)).isEqualTo(0xfffffffeL);
+        assertThat(Integer.toUnsignedLong(out.tsEcr)).isEqualTo(0x80000001L);
+        assertThat(out.windowScale).isEqualTo(14);
+        assertThat(out.sackBlocks).isZero();
+        assertThat(out.fastOpenCookieLength).isEqualTo(-1);
+        assertThat(out.optionsTruncated).isFalse();
+
+        // The same 20 bytes with the NOP and window scale replaced by four NOPs: no window scale.
+        decode(LinkType.ETHERNET, ethernet(0x0800, ipv4Tcp(tcp().flags(TcpPacket.SYN).options(mss(1460),
+                sackPermitted(), timestamps(5, 6), nop(), nop(), nop(), nop()))));
+        assertThat(out.mss).isEqualTo(1460);
+        assertThat(out.sackPermitted).isTrue();
+        assertThat(out.tsVal).isEqualTo(5);
+        assertThat(out.tsEcr).isEqualTo(6);
+        assertThat(out.windowScale).isEqualTo(-1);
+
+        // Another order in 20 bytes: walked.
+        decode(LinkType.ETHERNET, ethernet(0x0800, ipv4Tcp(tcp().flags(TcpPacket.SYN).options(mss(536), nop(),
+                nop(), timestamps(7, 0), nop(), windowScale(2)))));
+        assertThat(out.mss).isEqualTo(536);
+        assertThat(out.sackPermitted).isFalse();
+        assertThat(out.tsVal).isEqualTo(7);
+        assertThat(out.windowScale).isEqualTo(2);
+
+        // The Linux block cut by the snap length inside the window scale option: walked, the window scale not seen.
+        byte[] frame = ethernet(0x0800, ipv4Tcp(tcp().flags(TcpPacket.SYN).options(mss(1460), sackPermitted(),
+                timestamps(9, 0), nop(), windowScale(7))));
+        assertThat(decode(record(LinkType.ETHERNET, frame, frame.length - 1))).isEqualTo(DecodeResult.TCP);
+        assertThat(out.mss).isEqualTo(1460);
+        assertThat(out.tsVal).isEqualTo(9);
+        assertThat(out.windowScale).isEqualTo(-1);
+        assertThat(out.optionsTruncated).isTrue();
+        assertThat(decoder.stats().badTcpOptions()).isZero();
+    }
+
+    @Test
     void sackBlocksAndExperimentalFastOpen() {
         Tcp t = tcp().options(nop(), nop(), sack(0xfffffff0L, 0x10L, 0x20L, 0x30L, 0x40L, 0x50L));
         decode(LinkType.RAW, ipv4Tcp(t));
@@ -245,6 +289,33 @@ class PacketDecoderTest {
         assertThat(decode(LinkType.IPV6, ipv6Tcp(tcp().payload(7).corruptChecksum()))).isEqualTo(DecodeResult.TCP);
         assertThat(out.checksumStatus).isEqualTo(TcpPacket.CHECKSUM_BAD);
         assertThat(decoder.stats().badChecksums()).isEqualTo(2);
+    }
+
+    @Test
+    void checksumIsVerifiedForEverySegmentLength() {
+        java.util.Random random = new java.util.Random(7);
+        for (int length = 0; length <= 40; length++) {
+            byte[] payload = new byte[length];
+            random.nextBytes(payload);
+            byte[] frame = ethernet(0x0800, ipv4Tcp(tcp().ports(40000 + length, 443).payload(payload)));
+            assertThat(decode(LinkType.ETHERNET, frame)).isEqualTo(DecodeResult.TCP);
+            assertThat(out.checksumStatus).as("length %d", length).isEqualTo(TcpPacket.CHECKSUM_GOOD);
+            // A changed last byte (the odd byte when the length is odd) and a changed first byte of the header.
+            frame[frame.length - 1] ^= 0x10;
+            assertThat(decode(LinkType.ETHERNET, frame)).isEqualTo(DecodeResult.TCP);
+            assertThat(out.checksumStatus).as("length %d, last byte", length).isEqualTo(TcpPacket.CHECKSUM_BAD);
+            frame[frame.length - 1] ^= 0x10;
+            frame[14 + 20] ^= 0x01;
+            assertThat(decode(LinkType.ETHERNET, frame)).isEqualTo(DecodeResult.TCP);
+            assertThat(out.checksumStatus).as("length %d, first byte", length).isEqualTo(TcpPacket.CHECKSUM_BAD);
+
+            byte[] frame6 = ethernet(0x86dd, ipv6Tcp(tcp().ports(40000 + length, 443).payload(payload)));
+            assertThat(decode(LinkType.ETHERNET, frame6)).isEqualTo(DecodeResult.TCP);
+            assertThat(out.checksumStatus).as("IPv6, length %d", length).isEqualTo(TcpPacket.CHECKSUM_GOOD);
+            frame6[frame6.length - 1] ^= 0x01;
+            assertThat(decode(LinkType.ETHERNET, frame6)).isEqualTo(DecodeResult.TCP);
+            assertThat(out.checksumStatus).as("IPv6, length %d, last byte", length).isEqualTo(TcpPacket.CHECKSUM_BAD);
+        }
     }
 
     @Test
