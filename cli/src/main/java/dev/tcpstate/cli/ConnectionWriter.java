@@ -1,5 +1,6 @@
 package dev.tcpstate.cli;
 
+import dev.tcpstate.analyzer.tcp.TcpState;
 import dev.tcpstate.analyzer.track.Connection;
 import dev.tcpstate.analyzer.track.Endpoint;
 import dev.tcpstate.analyzer.track.StatePath;
@@ -147,32 +148,35 @@ abstract class ConnectionWriter implements AutoCloseable {
      */
     private static final class Jsonl extends ConnectionWriter {
         private static final int FLUSH_AT = 1 << 15;
-        private static final byte[] SCHEMA_VERSION = JsonBuffer.ascii("{\"schema_version\":");
-        private static final byte[] ORIG_ADDR = JsonBuffer.ascii(",\"orig_addr\":");
-        private static final byte[] ORIG_PORT = JsonBuffer.ascii(",\"orig_port\":");
-        private static final byte[] RESP_ADDR = JsonBuffer.ascii(",\"resp_addr\":");
-        private static final byte[] RESP_PORT = JsonBuffer.ascii(",\"resp_port\":");
-        private static final byte[] INCARNATION = JsonBuffer.ascii(",\"incarnation\":");
-        private static final byte[] ORIG_STATE = JsonBuffer.ascii(",\"orig_state\":");
-        private static final byte[] RESP_STATE = JsonBuffer.ascii(",\"resp_state\":");
-        private static final byte[] ZEEK_CONN_STATE = JsonBuffer.ascii(",\"zeek_conn_state\":");
-        private static final byte[] ZEEK_HISTORY = JsonBuffer.ascii(",\"zeek_history\":");
-        private static final byte[] PARTIAL = JsonBuffer.ascii(",\"partial\":");
-        private static final byte[] FIRST_PACKET = JsonBuffer.ascii(",\"first_packet\":");
-        private static final byte[] LAST_PACKET = JsonBuffer.ascii(",\"last_packet\":");
-        private static final byte[] FIRST_TIME = JsonBuffer.ascii(",\"first_time\":");
-        private static final byte[] LAST_TIME = JsonBuffer.ascii(",\"last_time\":");
-        private static final byte[] ORIG_PACKETS = JsonBuffer.ascii(",\"orig_packets\":");
-        private static final byte[] RESP_PACKETS = JsonBuffer.ascii(",\"resp_packets\":");
-        private static final byte[] ORIG_BYTES = JsonBuffer.ascii(",\"orig_bytes\":");
-        private static final byte[] RESP_BYTES = JsonBuffer.ascii(",\"resp_bytes\":");
-        private static final byte[] ORIG_PATH = JsonBuffer.ascii(",\"orig_path\":[{\"state\":");
-        private static final byte[] RESP_PATH = JsonBuffer.ascii(",\"resp_path\":[{\"state\":");
-        private static final byte[] STEP_STATE = JsonBuffer.ascii("},{\"state\":");
-        private static final byte[] STEP_PACKET = JsonBuffer.ascii(",\"packet\":");
-        private static final byte[] STEP_TIME = JsonBuffer.ascii(",\"time\":");
-        private static final byte[] PATH_END = JsonBuffer.ascii("}]");
-        private static final byte[] RECORD_END = JsonBuffer.ascii("}\n");
+        private static final JsonBuffer.Literal SCHEMA_VERSION = JsonBuffer.Literal.of("{\"schema_version\":");
+        private static final JsonBuffer.Literal ORIG_ADDR = JsonBuffer.Literal.of(",\"orig_addr\":");
+        private static final JsonBuffer.Literal ORIG_PORT = JsonBuffer.Literal.of(",\"orig_port\":");
+        private static final JsonBuffer.Literal RESP_ADDR = JsonBuffer.Literal.of(",\"resp_addr\":");
+        private static final JsonBuffer.Literal RESP_PORT = JsonBuffer.Literal.of(",\"resp_port\":");
+        private static final JsonBuffer.Literal INCARNATION = JsonBuffer.Literal.of(",\"incarnation\":");
+        private static final JsonBuffer.Literal ORIG_STATE = JsonBuffer.Literal.of(",\"orig_state\":");
+        private static final JsonBuffer.Literal RESP_STATE = JsonBuffer.Literal.of(",\"resp_state\":");
+        private static final JsonBuffer.Literal ZEEK_CONN_STATE = JsonBuffer.Literal.of(",\"zeek_conn_state\":");
+        private static final JsonBuffer.Literal ZEEK_HISTORY = JsonBuffer.Literal.of(",\"zeek_history\":");
+        private static final JsonBuffer.Literal PARTIAL = JsonBuffer.Literal.of(",\"partial\":");
+        private static final JsonBuffer.Literal FIRST_PACKET = JsonBuffer.Literal.of(",\"first_packet\":");
+        private static final JsonBuffer.Literal LAST_PACKET = JsonBuffer.Literal.of(",\"last_packet\":");
+        private static final JsonBuffer.Literal FIRST_TIME = JsonBuffer.Literal.of(",\"first_time\":");
+        private static final JsonBuffer.Literal LAST_TIME = JsonBuffer.Literal.of(",\"last_time\":");
+        private static final JsonBuffer.Literal ORIG_PACKETS = JsonBuffer.Literal.of(",\"orig_packets\":");
+        private static final JsonBuffer.Literal RESP_PACKETS = JsonBuffer.Literal.of(",\"resp_packets\":");
+        private static final JsonBuffer.Literal ORIG_BYTES = JsonBuffer.Literal.of(",\"orig_bytes\":");
+        private static final JsonBuffer.Literal RESP_BYTES = JsonBuffer.Literal.of(",\"resp_bytes\":");
+        private static final JsonBuffer.Literal ORIG_PATH = JsonBuffer.Literal.of(",\"orig_path\":[{\"state\":");
+        private static final JsonBuffer.Literal RESP_PATH = JsonBuffer.Literal.of(",\"resp_path\":[{\"state\":");
+        private static final JsonBuffer.Literal STEP_STATE = JsonBuffer.Literal.of("},{\"state\":");
+        private static final JsonBuffer.Literal STEP_PACKET = JsonBuffer.Literal.of(",\"packet\":");
+        private static final JsonBuffer.Literal STEP_TIME = JsonBuffer.Literal.of(",\"time\":");
+        private static final JsonBuffer.Literal PATH_END = JsonBuffer.Literal.of("}]");
+        private static final JsonBuffer.Literal RECORD_END = JsonBuffer.Literal.of("}\n");
+        /** Each state's name as a JSON string, by ordinal. */
+        private static final JsonBuffer.Literal[] STATES = java.util.Arrays.stream(TcpState.values())
+                .map(s -> JsonBuffer.Literal.of("\"" + s.name() + "\"")).toArray(JsonBuffer.Literal[]::new);
 
         private final Utf8Sink out;
         private final JsonBuffer buf = new JsonBuffer(FLUSH_AT + 1024);
@@ -198,9 +202,9 @@ abstract class ConnectionWriter implements AutoCloseable {
             b.raw(INCARNATION);
             b.number(c.incarnation());
             b.raw(ORIG_STATE);
-            b.string(c.originator().state().name());
+            b.raw(STATES[c.originator().state().ordinal()]);
             b.raw(RESP_STATE);
-            b.string(c.responder().state().name());
+            b.raw(STATES[c.responder().state().ordinal()]);
             b.raw(ZEEK_CONN_STATE);
             b.string(c.zeekConnState());
             b.raw(ZEEK_HISTORY);
@@ -234,14 +238,14 @@ abstract class ConnectionWriter implements AutoCloseable {
         }
 
         /** A state path: {@code start}, which opens it up to the initial state's key, then the states. */
-        private void path(byte[] start, Endpoint e) {
+        private void path(JsonBuffer.Literal start, Endpoint e) {
             JsonBuffer b = buf;
             StatePath p = e.path();
             b.raw(start);
-            b.string(p.initial().name());
+            b.raw(STATES[p.initial().ordinal()]);
             for (int i = 0; i < p.size(); i++) {
                 b.raw(STEP_STATE);
-                b.string(p.to(i).name());
+                b.raw(STATES[p.to(i).ordinal()]);
                 b.raw(STEP_PACKET);
                 b.number(p.packet(i));
                 b.raw(STEP_TIME);
