@@ -10,7 +10,8 @@ import java.util.Arrays;
  * JSON text built as UTF-8 bytes in one growing array, for the JSON Lines writers: records of a fixed shape are written
  * straight into it, and it goes to the output in large blocks ({@link #writeTo}). Strings are escaped as Jackson
  * escapes them (quote, backslash and control characters; everything else as it is) and encoded as the JDK's UTF-8
- * encoder encodes them, so the bytes are the ones a Jackson generator over a UTF-8 writer gives.
+ * encoder encodes them, so the bytes are the ones a Jackson generator over a UTF-8 writer gives. The text and CSV
+ * connection records are built in it too ({@link #csv}, {@link #padFrom}, {@link #numberRight}).
  */
 final class JsonBuffer {
     private static final byte[] HEX = ascii("0123456789ABCDEF");
@@ -283,8 +284,8 @@ final class JsonBuffer {
     }
 
     /**
-     * The date and time to the second of a recent {@link #time} (and the opening quote) as three little-endian longs
-     * (20 bytes of their 24): a record's times mostly fall in a second written just before.
+     * The date and time to the second of a recent {@link #timeText} as three little-endian longs (19 bytes of their
+     * 24): a record's times mostly fall in a second written just before.
      */
     private static final class Second {
         long epochSecond = Long.MIN_VALUE;
@@ -293,8 +294,7 @@ final class JsonBuffer {
         /** False, and nothing kept, for a second {@link CaptureTime#format(long, byte[], int)} does not write. */
         boolean set(long sec) {
             byte[] t = new byte[CaptureTime.MAX_LENGTH + 8];
-            t[0] = '"';
-            if (sec < 0 || sec > Long.MAX_VALUE / 1_000_000_000L || CaptureTime.format(sec * 1_000_000_000L, t, 1) < 0) {
+            if (sec < 0 || sec > Long.MAX_VALUE / 1_000_000_000L || CaptureTime.format(sec * 1_000_000_000L, t, 0) < 0) {
                 return false;
             }
             w0 = (long) LONGS.get(t, 0);
@@ -310,6 +310,13 @@ final class JsonBuffer {
 
     /** A capture time as a JSON string ({@link CaptureTime#format(long)}). */
     void time(long nanos) {
+        raw('"');
+        timeText(nanos);
+        raw('"');
+    }
+
+    /** A capture time as {@link CaptureTime#format(long)} writes it (ASCII, never a character CSV quotes). */
+    void timeText(long nanos) {
         long sec = Math.floorDiv(nanos, 1_000_000_000L);
         int nano = (int) Math.floorMod(nanos, 1_000_000_000L);
         Second s = recent;
@@ -317,7 +324,7 @@ final class JsonBuffer {
             s = older;
             if (s.epochSecond != sec) {
                 if (!s.set(sec)) {
-                    string(CaptureTime.format(nanos));
+                    utf8(CaptureTime.format(nanos));
                     return;
                 }
             }
@@ -330,7 +337,7 @@ final class JsonBuffer {
         LONGS.set(b, at, s.w0);
         LONGS.set(b, at + 8, s.w1);
         LONGS.set(b, at + 16, s.w2);
-        at += 20;
+        at += 19;
         if (nano > 0) {
             // As Instant.toString(): 3, 6 or 9 digits, the fewest that hold the fraction.
             b[at++] = '.';
@@ -356,8 +363,7 @@ final class JsonBuffer {
             }
         }
         b[at] = 'Z';
-        b[at + 1] = '"';
-        n = at + 2;
+        n = at + 1;
     }
 
     /** Writes {@code 0 <= v < 10000} as four digits at {@code at}. */
@@ -369,20 +375,107 @@ final class JsonBuffer {
 
     /** An address as a JSON string ({@link Addresses#format}); IPv4 without an intermediate String. */
     void address(int ipVersion, long hi, long lo) {
+        raw('"');
+        addressText(ipVersion, hi, lo);
+        raw('"');
+    }
+
+    /** An address as {@link Addresses#format} writes it (ASCII); IPv4 without an intermediate String. */
+    void addressText(int ipVersion, long hi, long lo) {
         if (ipVersion != 4) {
-            string(Addresses.format(ipVersion, hi, lo));
+            utf8(Addresses.format(ipVersion, hi, lo));
             return;
         }
-        room(20);
+        room(16);
         byte[] b = buf;
         int at = n;
-        b[at++] = '"';
         for (int shift = 24; shift >= 0; shift -= 8) {
             long t = OCTETS[(int) (lo >>> shift) & 0xff];
             INTS.set(b, at, (int) t); // the digits and '.', then bytes the next write overwrites
             at += (int) (t >>> 32);
         }
-        b[at - 1] = '"'; // in place of the last '.'
+        n = at - 1; // without the last '.'
+    }
+
+    /**
+     * A CSV field as Commons CSV prints a string in RFC 4180 with minimal quoting: in quotes (a quote inside doubled)
+     * when it is empty and first in its record, starts with a character up to '#', holds a line break, quote or
+     * comma, or ends with a character up to ' '; else as it is. UTF-8, a lone surrogate as '?'.
+     */
+    void csv(String s, boolean first) {
+        if (!csvQuoted(s, first)) {
+            utf8(s);
+            return;
+        }
+        int len = s.length();
+        room(len * 6 + 2);
+        byte[] b = buf;
+        int at = n;
+        b[at++] = '"';
+        for (int i = 0; i < len; i++) {
+            char ch = s.charAt(i);
+            if (ch < 0x80) {
+                if (ch == '"') {
+                    b[at++] = '"';
+                }
+                b[at++] = (byte) ch;
+            } else {
+                char next = i + 1 < len ? s.charAt(i + 1) : 0;
+                at = nonAscii(ch, next, b, at);
+                if (Character.isSurrogatePair(ch, next)) {
+                    i++;
+                }
+            }
+        }
+        b[at++] = '"';
         n = at;
+    }
+
+    /** Whether {@link #csv} quotes {@code s}. */
+    static boolean csvQuoted(String s, boolean first) {
+        int len = s.length();
+        if (len == 0) {
+            return first;
+        }
+        if (s.charAt(0) <= '#' || s.charAt(len - 1) <= ' ') {
+            return true;
+        }
+        for (int i = 0; i < len; i++) {
+            char ch = s.charAt(i);
+            if (ch == '\n' || ch == '\r' || ch == '"' || ch == ',') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code v >= 0} in decimal after spaces up to {@code width} characters ({@code %<width>d}). */
+    void numberRight(long v, int width) {
+        room(width + 19);
+        byte[] b = buf;
+        int at = n;
+        for (int pad = width - digitCount(v); pad > 0; pad--) {
+            b[at++] = ' ';
+        }
+        n = digits(v, b, at);
+    }
+
+    /** The decimal digits of {@code v >= 0}. */
+    static int digitCount(long v) {
+        if (v < 10) {
+            return 1;
+        }
+        int approx = (64 - Long.numberOfLeadingZeros(v)) * 1233 >>> 12;
+        return approx + (v >= POWERS[approx] ? 1 : 0);
+    }
+
+    /** Spaces from the end of what was written since {@code start} up to {@code width} bytes ({@code %-<width>s}). */
+    void padFrom(int start, int width) {
+        int pad = start + width - n;
+        if (pad > 0) {
+            room(pad);
+            Arrays.fill(buf, n, n + pad, (byte) ' ');
+            n += pad;
+        }
     }
 }

@@ -7,7 +7,10 @@ import java.io.StringWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 import org.junit.jupiter.api.Test;
 
 /** Numbers, addresses, times and literals written into a {@link JsonBuffer} are the text the plain forms give. */
@@ -22,6 +25,46 @@ class JsonBufferTest {
     private static String instant(long nanos) {
         return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L))
                 .toString();
+    }
+
+    @Test
+    void csvFieldsAreQuotedAsCommonsCsvQuotesThem() throws java.io.IOException {
+        List<String> fields = List.of("", "a", "SF", "^ShADadFf", "#x", "\"x", "!x", "$x", " x", "x ", "x\t", "x,y",
+                "x\"y", "x\ny", "x\ry", "a#b", "::1", "2001:db8::1", "caf\u00e9", "\u4e2d,", "emoji \ud83d\ude00",
+                "lone \ud800 x", "\"\"", ",", "CLOSED >SYN_SENT#1 >ESTABLISHED#3");
+        for (String first : fields) {
+            for (String second : fields) {
+                StringWriter expected = new StringWriter();
+                try (CSVPrinter p = CSVFormat.RFC4180.print(expected)) {
+                    p.printRecord(first, second);
+                }
+                JsonBuffer b = new JsonBuffer(1);
+                b.csv(first, true);
+                b.raw(',');
+                b.csv(second, false);
+                b.raw(JsonBuffer.Literal.of("\r\n"));
+                String exp = new String(expected.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(text(b)).as("%s | %s", first, second).isEqualTo(exp);
+            }
+        }
+    }
+
+    @Test
+    void rightAlignedNumbersAndPaddedFieldsAreFormatsText() {
+        JsonBuffer b = new JsonBuffer(1);
+        StringBuilder expected = new StringBuilder();
+        for (long v : new long[] {0, 7, 42, 999, 1000, 123_456_789_012L}) {
+            for (int width : new int[] {1, 3, 9}) {
+                b.numberRight(v, width);
+                int start = b.size();
+                b.utf8("ab");
+                b.padFrom(start, width);
+                b.raw('|');
+                expected.append(String.format(Locale.ROOT, "%" + width + "d%-" + width + "s|", v, "ab"));
+            }
+        }
+        assertThat(text(b)).isEqualTo(expected.toString());
     }
 
     @Test
