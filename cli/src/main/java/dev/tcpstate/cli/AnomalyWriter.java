@@ -2,6 +2,7 @@ package dev.tcpstate.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tcpstate.analyzer.anomaly.Anomaly;
+import dev.tcpstate.analyzer.anomaly.Severity;
 import dev.tcpstate.analyzer.track.Role;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -145,6 +146,76 @@ abstract class AnomalyWriter implements AutoCloseable {
             return sb.append("  ").append(a.message()).toString();
         }
 
+        /** {@link #line(Anomaly)} written into a buffer, without the String and the parts it is made from. */
+        static void line(JsonBuffer b, Anomaly a) {
+            b.timeText(a.timeNanos());
+            b.raw(' ');
+            b.raw(' ');
+            b.raw(SEVERITIES[a.severity().ordinal()]);
+            b.padded(a.code(), 24);
+            b.raw(' ');
+            b.raw(' ');
+            side(b, a, true);
+            b.raw(ARROW);
+            side(b, a, false);
+            if (a.incarnation() > 0) {
+                b.raw(' ');
+                b.raw('#');
+                b.number(a.incarnation());
+            }
+            b.raw(' ');
+            b.raw(' ');
+            b.raw(a.endpoint() == null ? NO_ENDPOINT : ENDPOINTS[a.endpoint().ordinal()]);
+            if (a.packets().isEmpty()) {
+                b.raw(NO_PACKET);
+            } else {
+                b.raw(PACKET);
+                b.number(a.packet());
+            }
+            b.raw(' ');
+            b.raw(' ');
+            b.utf8(String.valueOf(a.message()));
+        }
+
+        /** {@link AnomalyWriter#side} written into a buffer. */
+        private static void side(JsonBuffer b, Anomaly a, boolean orig) {
+            if (orig ? noOrigAddress(a) : noRespAddress(a)) {
+                b.raw('*');
+                return;
+            }
+            boolean v6 = a.ipVersion() == 6;
+            if (v6) {
+                b.raw('[');
+            }
+            if (orig) {
+                b.addressText(a.ipVersion(), a.origHi(), a.origLo());
+            } else {
+                b.addressText(a.ipVersion(), a.respHi(), a.respLo());
+            }
+            if (v6) {
+                b.raw(']');
+            }
+            Integer port = orig ? origPort(a) : respPort(a);
+            if (port != null) {
+                b.raw(':');
+                b.number(port);
+            }
+        }
+
+        private static final JsonBuffer.Literal ARROW = JsonBuffer.Literal.of(" -> ");
+        private static final JsonBuffer.Literal NO_PACKET = JsonBuffer.Literal.of("packet -");
+        private static final JsonBuffer.Literal PACKET = JsonBuffer.Literal.of("packet ");
+        /** Each severity padded to 7 characters, then the two spaces after it. */
+        private static final JsonBuffer.Literal[] SEVERITIES = java.util.Arrays.stream(Severity.values())
+                .map(s -> JsonBuffer.Literal.of(padded(new StringBuilder(), String.valueOf(s), 7) + "  "))
+                .toArray(JsonBuffer.Literal[]::new);
+        /** Each endpoint name padded to 10 characters, then the two spaces after it; and '-' for none. */
+        private static final JsonBuffer.Literal[] ENDPOINTS = java.util.Arrays.stream(Role.values())
+                .map(r -> JsonBuffer.Literal.of(padded(new StringBuilder(), endpoint(r), 10) + "  "))
+                .toArray(JsonBuffer.Literal[]::new);
+        private static final JsonBuffer.Literal NO_ENDPOINT =
+                JsonBuffer.Literal.of(padded(new StringBuilder(), "-", 10) + "  ");
+
         /** {@code %-Ns}: the text, then spaces up to {@code width} characters. */
         private static StringBuilder padded(StringBuilder sb, String s, int width) {
             sb.append(s);
@@ -160,7 +231,7 @@ abstract class AnomalyWriter implements AutoCloseable {
                 out.println(line(a));
                 return;
             }
-            buf.utf8(line(a));
+            line(buf, a);
             buf.raw(LINE_END);
             if (buf.size() >= FLUSH_AT) {
                 buf.writeTo(sink);

@@ -469,6 +469,17 @@ final class JsonBuffer {
         return approx + (v >= POWERS[approx] ? 1 : 0);
     }
 
+    /** {@code s} in UTF-8, then spaces up to {@code width} characters of it ({@code %-<width>s}). */
+    void padded(String s, int width) {
+        utf8(s);
+        int pad = width - s.length();
+        if (pad > 0) {
+            room(pad);
+            Arrays.fill(buf, n, n + pad, (byte) ' ');
+            n += pad;
+        }
+    }
+
     /** Spaces from the end of what was written since {@code start} up to {@code width} bytes ({@code %-<width>s}). */
     void padFrom(int start, int width) {
         int pad = start + width - n;
