@@ -137,13 +137,9 @@ abstract class ConnectionWriter implements AutoCloseable {
             b.raw(STATES[c.responder().state().ordinal()]);
             b.padFrom(start, 12);
             b.raw(' ');
-            start = b.size();
-            b.utf8(c.zeekConnState());
-            b.padFrom(start, 6);
+            b.padded(c.zeekConnState(), 6);
             b.raw(' ');
-            start = b.size();
-            b.utf8(c.history());
-            b.padFrom(start, 12);
+            b.padded(c.history(), 12);
             b.raw(' ');
             long op = c.origPackets(), rp = c.respPackets();
             for (int pad = 9 - JsonBuffer.digitCount(op) - 1 - JsonBuffer.digitCount(rp); pad > 0; pad--) {
