@@ -176,7 +176,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         PrintWriter connOut = connectionsFile == null ? null : OutputFile.open("--connections", connectionsFile);
         PrintWriter anomOut = anomaliesFile == null ? null : OutputFile.open("--anomalies", anomaliesFile);
         ConnectionWriter connWriter = connOut == null ? null : ConnectionWriter.create(connFmt, connOut, false);
-        AnomalyWriter anomWriter = anomOut == null ? null : AnomalyWriter.create(anomFmt, anomOut);
+        AnomalyWriter anomWriter = anomOut == null ? null : AnomalyWriter.create(anomFmt, anomOut, true);
         int code = ExitCode.OK;
         try {
             if (perFile && captures.size() > 1) {
@@ -222,7 +222,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             int code;
             try (PrintWriter spoolOut = new StreamPrintWriter(Files.newOutputStream(spool), 8192);
                  AnomalyWriter writer = AnomalyWriter.create(
-                         fmt == Format.JSON ? AnomalyWriter.Format.JSONL : AnomalyWriter.Format.TEXT, spoolOut);
+                         fmt == Format.JSON ? AnomalyWriter.Format.JSONL : AnomalyWriter.Format.TEXT, spoolOut, true);
                  // the anomaly records are formatted and written off the analysing thread
                  Background<Anomaly> records = new Background<>("tcpstate-write", a -> {
                      writer.write(a);

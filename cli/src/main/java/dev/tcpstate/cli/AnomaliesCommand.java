@@ -77,7 +77,7 @@ final class AnomaliesCommand implements Callable<Integer> {
         Analysis analysis = Analysis.of(err, settings, filters, spec.commandLine()).recycleConnections();
         PrintWriter target = Output.open(out, output);
         int code;
-        try (AnomalyWriter writer = AnomalyWriter.create(fmt, target);
+        try (AnomalyWriter writer = AnomalyWriter.create(fmt, target, true);
              // the records are formatted and written off the analysing thread
              Background<Anomaly> records = new Background<>("tcpstate-write", writer::write)) {
             AnomalyDetector detector = new AnomalyDetector(settings.anomalies(), a -> {

@@ -2,12 +2,14 @@ package dev.tcpstate.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tcpstate.analyzer.anomaly.Anomaly;
+import dev.tcpstate.analyzer.anomaly.Severity;
 import dev.tcpstate.analyzer.track.Role;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -25,13 +27,26 @@ abstract class AnomalyWriter implements AutoCloseable {
     /** Records written so far. */
     long written;
 
+    /** A writer that hands each record to {@code out} as soon as it is written (live capture). */
     static AnomalyWriter create(Format format, PrintWriter out) {
+        return create(format, out, false);
+    }
+
+    /**
+     * @param blocks text and JSON Lines records are kept as bytes and go to the output in large blocks, the last at
+     *     {@link #close()}, for a run that reads captures to the end; else each record goes to {@code out} as it is
+     *     written
+     */
+    static AnomalyWriter create(Format format, PrintWriter out, boolean blocks) {
         return switch (format) {
-            case TEXT -> new Text(out);
+            case TEXT -> new Text(out, blocks);
             case CSV -> new Csv(out);
-            case JSONL -> new Jsonl(out);
+            case JSONL -> new Jsonl(out, blocks);
         };
     }
+
+    /** Records kept in a block before it goes to the output. */
+    static final int FLUSH_AT = 1 << 15;
 
     final void write(Anomaly a) {
         written++;
@@ -100,10 +115,17 @@ abstract class AnomalyWriter implements AutoCloseable {
 
     /** One line per anomaly: time, severity, code, socket pair, endpoint, packet, message. */
     static final class Text extends AnomalyWriter {
-        private final PrintWriter out;
+        private static final JsonBuffer.Literal LINE_END = JsonBuffer.Literal.of(System.lineSeparator());
 
-        Text(PrintWriter out) {
+        private final PrintWriter out;
+        /** Null when each line goes to the PrintWriter as it is written. */
+        private final JsonBuffer buf;
+        private final Utf8Sink sink;
+
+        Text(PrintWriter out, boolean blocks) {
             this.out = out;
+            this.buf = blocks ? new JsonBuffer(FLUSH_AT + 1024) : null;
+            this.sink = blocks ? Utf8Sink.of(out) : null;
         }
 
         /** The line {@link #write} prints, without its line end. */
@@ -124,6 +146,76 @@ abstract class AnomalyWriter implements AutoCloseable {
             return sb.append("  ").append(a.message()).toString();
         }
 
+        /** {@link #line(Anomaly)} written into a buffer, without the String and the parts it is made from. */
+        static void line(JsonBuffer b, Anomaly a) {
+            b.timeText(a.timeNanos());
+            b.raw(' ');
+            b.raw(' ');
+            b.raw(SEVERITIES[a.severity().ordinal()]);
+            b.padded(a.code(), 24);
+            b.raw(' ');
+            b.raw(' ');
+            side(b, a, true);
+            b.raw(ARROW);
+            side(b, a, false);
+            if (a.incarnation() > 0) {
+                b.raw(' ');
+                b.raw('#');
+                b.number(a.incarnation());
+            }
+            b.raw(' ');
+            b.raw(' ');
+            b.raw(a.endpoint() == null ? NO_ENDPOINT : ENDPOINTS[a.endpoint().ordinal()]);
+            if (a.packets().isEmpty()) {
+                b.raw(NO_PACKET);
+            } else {
+                b.raw(PACKET);
+                b.number(a.packet());
+            }
+            b.raw(' ');
+            b.raw(' ');
+            b.utf8(String.valueOf(a.message()));
+        }
+
+        /** {@link AnomalyWriter#side} written into a buffer. */
+        private static void side(JsonBuffer b, Anomaly a, boolean orig) {
+            if (orig ? noOrigAddress(a) : noRespAddress(a)) {
+                b.raw('*');
+                return;
+            }
+            boolean v6 = a.ipVersion() == 6;
+            if (v6) {
+                b.raw('[');
+            }
+            if (orig) {
+                b.addressText(a.ipVersion(), a.origHi(), a.origLo());
+            } else {
+                b.addressText(a.ipVersion(), a.respHi(), a.respLo());
+            }
+            if (v6) {
+                b.raw(']');
+            }
+            Integer port = orig ? origPort(a) : respPort(a);
+            if (port != null) {
+                b.raw(':');
+                b.number(port);
+            }
+        }
+
+        private static final JsonBuffer.Literal ARROW = JsonBuffer.Literal.of(" -> ");
+        private static final JsonBuffer.Literal NO_PACKET = JsonBuffer.Literal.of("packet -");
+        private static final JsonBuffer.Literal PACKET = JsonBuffer.Literal.of("packet ");
+        /** Each severity padded to 7 characters, then the two spaces after it. */
+        private static final JsonBuffer.Literal[] SEVERITIES = java.util.Arrays.stream(Severity.values())
+                .map(s -> JsonBuffer.Literal.of(padded(new StringBuilder(), String.valueOf(s), 7) + "  "))
+                .toArray(JsonBuffer.Literal[]::new);
+        /** Each endpoint name padded to 10 characters, then the two spaces after it; and '-' for none. */
+        private static final JsonBuffer.Literal[] ENDPOINTS = java.util.Arrays.stream(Role.values())
+                .map(r -> JsonBuffer.Literal.of(padded(new StringBuilder(), endpoint(r), 10) + "  "))
+                .toArray(JsonBuffer.Literal[]::new);
+        private static final JsonBuffer.Literal NO_ENDPOINT =
+                JsonBuffer.Literal.of(padded(new StringBuilder(), "-", 10) + "  ");
+
         /** {@code %-Ns}: the text, then spaces up to {@code width} characters. */
         private static StringBuilder padded(StringBuilder sb, String s, int width) {
             sb.append(s);
@@ -135,11 +227,22 @@ abstract class AnomalyWriter implements AutoCloseable {
 
         @Override
         void doWrite(Anomaly a) {
-            out.println(line(a));
+            if (buf == null) {
+                out.println(line(a));
+                return;
+            }
+            line(buf, a);
+            buf.raw(LINE_END);
+            if (buf.size() >= FLUSH_AT) {
+                buf.writeTo(sink);
+            }
         }
 
         @Override
         public void close() {
+            if (buf != null) {
+                buf.writeTo(sink);
+            }
             out.flush();
         }
     }
@@ -186,8 +289,9 @@ abstract class AnomalyWriter implements AutoCloseable {
 
     /**
      * One JSON object per line, built as UTF-8 bytes ({@link JsonBuffer}) with the same text as Jackson's compact
-     * output; the evidence, whose values may be of any type, is Jackson's own. Each record goes to the output as soon
-     * as it is written, a whole line at a time.
+     * output; the evidence is written directly when its values are strings, ints, longs, finite doubles, booleans,
+     * nulls or lists of these, as Jackson writes them, and is Jackson's own text otherwise. Each record goes to the output as soon as it
+     * is written, a whole line at a time, or, in blocks, once a block is full.
      */
     static final class Jsonl extends AnomalyWriter {
         private static final byte[] SCHEMA_VERSION = JsonBuffer.ascii("{\"schema_version\":");
@@ -209,10 +313,13 @@ abstract class AnomalyWriter implements AutoCloseable {
         private static final byte[] RECORD_END = JsonBuffer.ascii("}\n");
 
         private final Utf8Sink out;
-        private final JsonBuffer buf = new JsonBuffer(1024);
+        private final boolean blocks;
+        private final JsonBuffer buf;
 
-        Jsonl(PrintWriter out) {
+        Jsonl(PrintWriter out, boolean blocks) {
             this.out = Utf8Sink.of(out);
+            this.blocks = blocks;
+            this.buf = new JsonBuffer(blocks ? FLUSH_AT + 1024 : 1024);
         }
 
         @Override
@@ -267,9 +374,80 @@ abstract class AnomalyWriter implements AutoCloseable {
             b.raw(MESSAGE);
             b.stringOrNull(a.message());
             b.raw(EVIDENCE);
-            b.utf8(evidenceJson(a));
+            if (plain(a.evidence())) {
+                evidence(b, a.evidence());
+            } else {
+                b.utf8(evidenceJson(a));
+            }
             b.raw(RECORD_END);
-            b.writeTo(out);
+            if (!blocks || b.size() >= FLUSH_AT) {
+                b.writeTo(out);
+            }
+        }
+
+        /** Keys and values {@link #evidence} writes as Jackson does: no null key, values {@link #plainValue}. */
+        static boolean plain(Map<String, Object> evidence) {
+            for (Map.Entry<String, Object> e : evidence.entrySet()) {
+                if (e.getKey() == null || !plainValue(e.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** A string, int, long, finite double, boolean or null, or a list of these. */
+        private static boolean plainValue(Object v) {
+            if (v instanceof List<?> list) {
+                for (Object x : list) {
+                    if (x instanceof List<?> || !plainValue(x)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            return v == null || v instanceof String || v instanceof Integer || v instanceof Long
+                    || v instanceof Boolean || v instanceof Double d && Double.isFinite(d);
+        }
+
+        /** A {@link #plain} evidence map as Jackson's compact output writes it. */
+        static void evidence(JsonBuffer b, Map<String, Object> evidence) {
+            b.raw('{');
+            boolean first = true;
+            for (Map.Entry<String, Object> e : evidence.entrySet()) {
+                if (!first) {
+                    b.raw(',');
+                }
+                first = false;
+                b.string(e.getKey());
+                b.raw(':');
+                if (e.getValue() instanceof List<?> list) {
+                    b.raw('[');
+                    for (int i = 0; i < list.size(); i++) {
+                        if (i > 0) {
+                            b.raw(',');
+                        }
+                        value(b, list.get(i));
+                    }
+                    b.raw(']');
+                } else {
+                    value(b, e.getValue());
+                }
+            }
+            b.raw('}');
+        }
+
+        private static void value(JsonBuffer b, Object v) {
+            if (v == null) {
+                b.nul();
+            } else if (v instanceof String s) {
+                b.string(s);
+            } else if (v instanceof Boolean x) {
+                b.bool(x);
+            } else if (v instanceof Double d) {
+                b.utf8(Double.toString(d)); // as Jackson writes a finite double (its fast writer is off by default)
+            } else {
+                b.number(((Number) v).longValue());
+            }
         }
 
         private void port(Integer v) {

@@ -233,6 +233,71 @@ class ByteOutputTest {
         assertThat(utf8(text.toString())).isEqualTo(utf8(expected.substring(expected.indexOf("\n") + 1)));
     }
 
+    /** Anomalies of every shape the text line distinguishes. */
+    private static List<Anomaly> shapes() {
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("ratio", 0.25);
+        evidence.put("list", List.of(1L, 2L));
+        List<Anomaly> out = new java.util.ArrayList<>();
+        for (Severity sev : Severity.values()) {
+            for (Role role : new Role[] {null, Role.ORIGINATOR, Role.RESPONDER}) {
+                out.add(new Anomaly(AnomalyType.CONNECTION_REFUSED, sev, 1_700_000_000_011_200_000L,
+                        List.of(56L, 57L), 4, 0, 0x0a000001L, 40000, 0, 0xc0a8ff02L, 443, 3, role,
+                        TcpState.ESTABLISHED, TcpState.CLOSED, "refused \u00e9 \"q\"", evidence));
+                out.add(new Anomaly(AnomalyType.CONNECTION_REFUSED, sev, -1_500_000_000L, List.of(), 6, 0, 0, 0,
+                        0x20010db8_00000000L, 1, 8080, 0, role, null, null, "ends high \ud83d", Map.of()));
+                // aggregate: incarnation 0, one side without an address or port, or both
+                out.add(new Anomaly(AnomalyType.CONNECTION_REFUSED, sev, Long.MAX_VALUE,
+                        List.of(), 4, 0, 0, 0, 0, 0xc0a80001L, 0, 0, role, null, null, "aggregate", evidence));
+                out.add(new Anomaly(AnomalyType.CONNECTION_REFUSED, sev, 1_700_000_000_000_000_000L, List.of(9L), 6,
+                        0x20010db8_00000000L, 5, 0, 0, 0, 0, 0, role, null, null, "aggregate v6", Map.of()));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void anomalyTextLinesBuiltAsBytesAreTheLinesAsStrings() {
+        for (Anomaly a : shapes()) {
+            JsonBuffer b = new JsonBuffer(1);
+            AnomalyWriter.Text.line(b, a);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            StreamPrintWriter out = new StreamPrintWriter(bytes, 16);
+            b.writeTo(Utf8Sink.of(out));
+            out.flush();
+            assertThat(bytes.toByteArray()).isEqualTo(utf8(AnomalyWriter.Text.line(a)));
+        }
+    }
+
+    /** Records in blocks are the records written one by one, and reach the stream by the close at the latest. */
+    @Test
+    void anomalyRecordsInBlocksAreTheSameRecords() {
+        List<Anomaly> anomalies = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            anomalies.addAll(shapes());
+        }
+        for (AnomalyWriter.Format f : AnomalyWriter.Format.values()) {
+            ByteArrayOutputStream one = new ByteArrayOutputStream();
+            ByteArrayOutputStream blocks = new ByteArrayOutputStream();
+            StreamPrintWriter oneOut = new StreamPrintWriter(one, 1 << 16);
+            StreamPrintWriter blockOut = new StreamPrintWriter(blocks, 1 << 16);
+            oneOut.println("before");
+            blockOut.println("before");
+            AnomalyWriter w1 = AnomalyWriter.create(f, oneOut);
+            AnomalyWriter w2 = AnomalyWriter.create(f, blockOut, true);
+            anomalies.forEach(w1::write);
+            anomalies.forEach(w2::write);
+            w1.close();
+            w2.close();
+            oneOut.print("after");
+            blockOut.print("after");
+            oneOut.flush();
+            blockOut.flush();
+            assertThat(blocks.toByteArray()).as("%s", f).isEqualTo(one.toByteArray());
+            assertThat(one.size()).isGreaterThan(3 * AnomalyWriter.FLUSH_AT);
+        }
+    }
+
     /** Text through the JDK's UTF-8 encoder, as the PrintWriter path encodes it (a lone surrogate as '?'). */
     private static byte[] utf8(String s) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
