@@ -11,6 +11,7 @@ import dev.tcpstate.analyzer.tcp.TcpState;
 import dev.tcpstate.analyzer.track.Connection;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -302,6 +303,18 @@ final class AnalyzeCommand implements Callable<Integer> {
         out.println("Anomalies:");
         if (s.anomalies == 0) {
             out.println("  none");
+        }
+        if (out instanceof StreamPrintWriter bytes) {
+            // The spool holds the lines as they are printed, in UTF-8: its bytes go out as they are, not decoded
+            // into lines and encoded again (a few hundred thousand anomalies are a few tens of MB, copied while
+            // nothing else runs).
+            try (InputStream in = Files.newInputStream(spool)) {
+                byte[] block = new byte[1 << 16];
+                for (int n; (n = in.read(block)) > 0; ) {
+                    bytes.writeUtf8(block, 0, n);
+                }
+            }
+            return;
         }
         try (BufferedReader r = Files.newBufferedReader(spool, StandardCharsets.UTF_8)) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {

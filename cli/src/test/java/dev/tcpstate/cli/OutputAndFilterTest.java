@@ -57,6 +57,22 @@ class OutputAndFilterTest {
     }
 
     @Test
+    void analyzeToAFileCopiesTheSpooledAnomalyLinesAsTheyAre() throws IOException {
+        // To a file (or standard output) the anomaly list is copied from its spool as bytes; to any other writer it
+        // is read back line by line. Both give the same report.
+        for (String name : new String[] {"orphaned-fin-wait-2-expired.pcap", "accept-queue-overflow.pcap"}) {
+            String cap = sample(name);
+            Path report = tmp.resolve(name + ".txt");
+            Cli r = Cli.run("analyze", "-o", report.toString(), cap);
+            assertThat(r.exitCode()).isZero();
+            String expected = Cli.run("analyze", cap).out();
+            String list = expected.substring(expected.indexOf("\nAnomalies:\n"));
+            assertThat(list.lines().count()).isGreaterThan(3); // a blank line, the heading, two anomalies or more
+            assertThat(Files.readString(report)).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void analyzeWritesBothExportsInOnePass() throws IOException {
         String cap = sample("orphaned-fin-wait-2-expired.pcap");
         Path conns = tmp.resolve("c.csv");
