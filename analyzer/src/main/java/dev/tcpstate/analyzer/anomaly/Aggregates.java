@@ -205,9 +205,9 @@ final class Aggregates {
      * (a connection in TIME-WAIT keeps pointing at its listener for a minute after the listener went idle), and
      * leaving them to the collector had every new listener allocated anew.
      */
-    private final java.util.ArrayList<Listener> droppedListeners = new java.util.ArrayList<>();
-    private final java.util.ArrayList<ScanPair> droppedPairs = new java.util.ArrayList<>();
-    private final java.util.ArrayList<Victim> droppedVictims = new java.util.ArrayList<>();
+    private final Dropped<Listener> droppedListeners = new Dropped<>();
+    private final Dropped<ScanPair> droppedPairs = new Dropped<>();
+    private final Dropped<Victim> droppedVictims = new Dropped<>();
     private long nextSweep = Long.MIN_VALUE;
     long untracked;
 
@@ -641,9 +641,9 @@ final class Aggregates {
 
     private void dropIdle(long t) {
         nextSweep = t + SWEEP_EVERY_NANOS;
-        release(droppedListeners, freeListeners);
-        release(droppedPairs, freePairs);
-        release(droppedVictims, freeVictims);
+        droppedListeners.releaseTo(freeListeners);
+        droppedPairs.releaseTo(freePairs);
+        droppedVictims.releaseTo(freeVictims);
         for (int k = 0, n = listeners.removeIdle(t - 2 * settings.floodWindowNanos()); k < n; k++) {
             Listener l = listeners.takeRemoved(k);
             evaluateListener(l);
@@ -664,18 +664,46 @@ final class Aggregates {
         }
     }
 
-    /** Moves the dropped entries that no connection points at any more to their free list, in the order dropped. */
-    static <E extends Entry> void release(java.util.ArrayList<E> dropped, java.util.Collection<E> free) {
-        int kept = 0;
-        for (int i = 0, n = dropped.size(); i < n; i++) {
-            E e = dropped.get(i);
-            if (e.refs == 0) {
-                free.add(e);
-            } else {
-                dropped.set(kept++, e);
+    /**
+     * Entries dropped from their table while connections still pointed at them, in the order dropped. Kept in an
+     * array of their common class, not in a list: read back from a list, each entry was cast to its own class, and
+     * the sweep compiled for the one class it had seen was compiled again as each other class turned up.
+     */
+    static final class Dropped<E extends Entry> {
+        private Entry[] items = new Entry[16];
+        private int size;
+
+        void add(E e) {
+            if (size == items.length) {
+                items = java.util.Arrays.copyOf(items, size * 2);
             }
+            items[size++] = e;
         }
-        dropped.subList(kept, dropped.size()).clear();
+
+        int size() {
+            return size;
+        }
+
+        @SuppressWarnings("unchecked")
+        E get(int i) {
+            return (E) items[java.util.Objects.checkIndex(i, size)];
+        }
+
+        /** Moves the entries that no connection points at any more to {@code free}, in the order dropped. */
+        @SuppressWarnings("unchecked")
+        void releaseTo(java.util.ArrayDeque<E> free) {
+            int kept = 0;
+            for (int i = 0; i < size; i++) {
+                Entry e = items[i];
+                if (e.refs == 0) {
+                    free.add((E) e);
+                } else {
+                    items[kept++] = e;
+                }
+            }
+            java.util.Arrays.fill(items, kept, size, null);
+            size = kept;
+        }
     }
 
     int trackedKeys() {

@@ -78,23 +78,54 @@ class AggregateEntryReuseTest {
         assertSameState(create.apply(newKey, 2_000L), used);
     }
 
-    /** A dropped entry goes to the free list once no connection points at it, and not before. */
+    /** A dropped entry goes to the free list once no connection points at it, and not before; the order holds. */
     @Test
     void droppedEntriesAreFreedOnceNoConnectionPointsAtThem() {
         Aggregates.Key k = new Aggregates.Key().set(4, 0, 0x0a000001L, 0, 0, 80);
         Aggregates.Listener a = new Aggregates.Listener(k, 1), b = new Aggregates.Listener(k, 2),
-                c = new Aggregates.Listener(k, 3);
+                c = new Aggregates.Listener(k, 3), d = new Aggregates.Listener(k, 4);
         b.refs = 2;
-        ArrayList<Aggregates.Listener> dropped = new ArrayList<>(List.of(a, b, c));
+        d.refs = 1;
+        Aggregates.Dropped<Aggregates.Listener> dropped = new Aggregates.Dropped<>();
+        for (Aggregates.Listener l : List.of(a, b, c, d)) {
+            dropped.add(l);
+        }
         java.util.ArrayDeque<Aggregates.Listener> free = new java.util.ArrayDeque<>();
-        Aggregates.release(dropped, free);
+        dropped.releaseTo(free);
         assertThat(free).containsExactly(a, c);
-        assertThat(dropped).containsExactly(b);
+        assertThat(dropped.size()).isEqualTo(2);
+        assertThat(dropped.get(0)).isSameAs(b);
+        assertThat(dropped.get(1)).isSameAs(d);
 
         b.refs = 0;
-        Aggregates.release(dropped, free);
+        dropped.releaseTo(free);
         assertThat(free).containsExactly(a, c, b);
-        assertThat(dropped).isEmpty();
+        assertThat(dropped.size()).isEqualTo(1);
+        assertThat(dropped.get(0)).isSameAs(d);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dropped.get(1))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    /** The dropped list grows past its first array and keeps every entry in order. */
+    @Test
+    void droppedEntriesKeepTheirOrderAcrossGrowth() {
+        Aggregates.Key k = new Aggregates.Key().set(4, 0, 0x0a000001L, 0, 0, 80);
+        Aggregates.Dropped<Aggregates.Victim> dropped = new Aggregates.Dropped<>();
+        List<Aggregates.Victim> all = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            Aggregates.Victim v = new Aggregates.Victim(k, i);
+            v.refs = i % 3 == 0 ? 0 : 1;
+            all.add(v);
+            dropped.add(v);
+        }
+        java.util.ArrayDeque<Aggregates.Victim> free = new java.util.ArrayDeque<>();
+        dropped.releaseTo(free);
+        assertThat(free).containsExactlyElementsOf(all.stream().filter(v -> v.refs == 0).toList());
+        List<Aggregates.Victim> kept = all.stream().filter(v -> v.refs != 0).toList();
+        assertThat(dropped.size()).isEqualTo(66).isEqualTo(kept.size());
+        for (int i = 0; i < kept.size(); i++) {
+            assertThat(dropped.get(i)).isSameAs(kept.get(i));
+        }
     }
 
     @Test
