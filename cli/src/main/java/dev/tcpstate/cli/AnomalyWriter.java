@@ -118,14 +118,15 @@ abstract class AnomalyWriter implements AutoCloseable {
         private static final JsonBuffer.Literal LINE_END = JsonBuffer.Literal.of(System.lineSeparator());
 
         private final PrintWriter out;
-        /** Null when each line goes to the PrintWriter as it is written. */
+        private final boolean blocks;
         private final JsonBuffer buf;
         private final Utf8Sink sink;
 
         Text(PrintWriter out, boolean blocks) {
             this.out = out;
-            this.buf = blocks ? new JsonBuffer(FLUSH_AT + 1024) : null;
-            this.sink = blocks ? Utf8Sink.of(out) : null;
+            this.blocks = blocks;
+            this.buf = new JsonBuffer(blocks ? FLUSH_AT + 1024 : 1024);
+            this.sink = Utf8Sink.of(out);
         }
 
         /** The line {@link #write} prints, without its line end. */
@@ -227,22 +228,18 @@ abstract class AnomalyWriter implements AutoCloseable {
 
         @Override
         void doWrite(Anomaly a) {
-            if (buf == null) {
-                out.println(line(a));
-                return;
-            }
+            // Built as bytes in either mode: live capture writes each line at once, and formatting it through
+            // Strings there cost the JIT compiler as much again as the rest of the live path's anomaly work.
             line(buf, a);
             buf.raw(LINE_END);
-            if (buf.size() >= FLUSH_AT) {
+            if (!blocks || buf.size() >= FLUSH_AT) {
                 buf.writeTo(sink);
             }
         }
 
         @Override
         public void close() {
-            if (buf != null) {
-                buf.writeTo(sink);
-            }
+            buf.writeTo(sink);
             out.flush();
         }
     }
