@@ -228,8 +228,8 @@ abstract class AnomalyWriter implements AutoCloseable {
 
         @Override
         void doWrite(Anomaly a) {
-            // Built as bytes in either mode: live capture writes each line at once, and formatting it through
-            // Strings there cost the JIT compiler as much again as the rest of the live path's anomaly work.
+            // Built as bytes in either mode: live capture writes each line at once, and formatted through Strings
+            // there it would cost the JIT compiler about as much as the rest of the live path's anomaly work.
             line(buf, a);
             buf.raw(LINE_END);
             if (!blocks || buf.size() >= FLUSH_AT) {

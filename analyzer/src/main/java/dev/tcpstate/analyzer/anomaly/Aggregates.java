@@ -666,8 +666,8 @@ final class Aggregates {
 
     /**
      * Entries dropped from their table while connections still pointed at them, in the order dropped. Kept in an
-     * array of their common class, not in a list: read back from a list, each entry was cast to its own class, and
-     * the sweep compiled for the one class it had seen was compiled again as each other class turned up.
+     * array of their common class, not in a list: read back from a list, each entry would be cast to its own class, and
+     * the sweep, compiled for the one class it had seen, would be compiled again as each other class turned up.
      */
     static final class Dropped<E extends Entry> {
         private Entry[] items = new Entry[16];

@@ -10,8 +10,8 @@ import java.util.List;
  * The sequence of state changes of one endpoint, stored compactly: two longs per step (packet number with the two
  * states packed into its low byte, and the time). Paths are short (a normal close is four steps), so the array
  * starts small, and is made with the path: the endpoint's objects are made together, so they sit together in memory,
- * and a step costs no cache miss of its own. Made on the first step, it sat wherever that step's allocation fell,
- * and with the connection table far larger than the cache, each step missed on it.
+ * and a step costs no cache miss of its own. Made on the first step instead, it would sit wherever that step's
+ * allocation fell, and with the connection table far larger than the cache, each step would miss on it.
  */
 public final class StatePath {
     /** Six steps: a whole active open and close. */

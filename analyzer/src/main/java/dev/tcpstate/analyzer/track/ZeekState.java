@@ -308,7 +308,7 @@ abstract class ZeekState extends PairKey {
      */
     String connState(long origBytes, long respBytes) {
         // A table lookup, not the chain of tests below: the writer formats a million records with this inlined, and
-        // a test whose other outcome first turned up late (the first REJ, the first S0) had that compiled anew.
+        // a test whose other outcome first turned up late (the first REJ, the first S0) would have it compiled anew.
         int noBytes = (int) (((origBytes | respBytes) - 1) >>> 63);
         return CONN_STATES[(zOrig * STATES + zResp) << 2 | noBytes << 1 | rstos0 & 1];
     }

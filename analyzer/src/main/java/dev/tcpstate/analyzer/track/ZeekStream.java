@@ -10,7 +10,7 @@ import java.util.Arrays;
  *
  * <p>{@link Endpoint} extends it, so each endpoint's stream lives in the endpoint's own object: a packet reads both
  * streams, and a connection's Zeek view then touches no object the state machine does not touch anyway (a separate
- * object per stream was two more cache misses per packet, the connection table being far larger than the cache).
+ * object per stream would be two more cache misses per packet, the connection table being far larger than the cache).
  */
 abstract class ZeekStream {
     /** Captured ranges kept above a hole at most; further ones are not kept (and count as missing if acked). */
