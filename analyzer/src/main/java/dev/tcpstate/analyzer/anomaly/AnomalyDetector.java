@@ -212,16 +212,20 @@ public final class AnomalyDetector implements ConnectionListener {
             if (c == reuseOld) {
                 m.endedByReuse = true;
             }
+            boolean done = true;
             if (c.wasEvicted()) {
                 // Left early because the table was full: nothing more is known about it.
             } else if (!c.bothFinal() && !m.endedByReuse) {
                 endedAtFinish.add(c); // only the end of the capture removes a connection that is not over
+                done = false;
             } else {
                 handshakeAtEnd(c, m);
-                if (recycleMarks && c != reuseOld) {
-                    c.attach(null);
-                    freeMarks.add(m);
-                }
+            }
+            // Reused marks let go of the flood, scan and backscatter entries they point at; marks left to the
+            // collector would keep those entries counted as pointed at for the rest of the run.
+            if (done && recycleMarks && c != reuseOld) {
+                c.attach(null);
+                freeMarks.add(m);
             }
         }
         next.onConnectionEnd(c);
