@@ -407,28 +407,10 @@ final class JsonBuffer {
             utf8(s);
             return;
         }
-        int len = s.length();
-        room(len * 6 + 2);
-        byte[] b = buf;
-        int at = n;
-        b[at++] = '"';
-        for (int i = 0; i < len; i++) {
-            char ch = s.charAt(i);
-            if (ch < 0x80) {
-                if (ch == '"') {
-                    b[at++] = '"';
-                }
-                b[at++] = (byte) ch;
-            } else {
-                char next = i + 1 < len ? s.charAt(i + 1) : 0;
-                at = nonAscii(ch, next, b, at);
-                if (Character.isSurrogatePair(ch, next)) {
-                    i++;
-                }
-            }
-        }
-        b[at++] = '"';
-        n = at;
+        // Rare in these records (no address, state or history needs quotes), so no loop of its own.
+        raw('"');
+        utf8(s.replace("\"", "\"\""));
+        raw('"');
     }
 
     /** Whether {@link #csv} quotes {@code s}. */
