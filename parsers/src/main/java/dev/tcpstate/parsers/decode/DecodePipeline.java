@@ -30,7 +30,8 @@ public final class DecodePipeline {
         void accept(PacketRecord record, DecodeResult result, TcpPacket tcp);
     }
 
-    static final int BATCHES = 8;
+    /** Batches in the pipeline: enough that neither thread waits for the other, few enough to stay in cache. */
+    static final int BATCHES = 4;
 
     private final CaptureReader reader;
     private final PacketDecoder decoder;
