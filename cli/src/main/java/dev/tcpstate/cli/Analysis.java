@@ -41,6 +41,7 @@ final class Analysis {
     private long tcpSegments;
     private boolean stopped;
     private boolean recycle;
+    private boolean zeekView = true;
     private Queue<Connection> released;
 
     Analysis(PrintWriter err, AnalyzerSettings settings, DecoderOptions decoderOptions) {
@@ -90,6 +91,15 @@ final class Analysis {
     }
 
     /**
+     * Keeps no Zeek view of the connections, for a command that reports no connection record (see
+     * {@link ConnectionTracker#withoutZeekView()}).
+     */
+    Analysis withoutZeekView() {
+        this.zeekView = false;
+        return this;
+    }
+
+    /**
      * Lets the tracker reuse ended connections once the listener hands them back through {@code released} (see
      * {@link ConnectionTracker#recycleFrom}), for a listener that finishes with them on another thread.
      */
@@ -120,6 +130,9 @@ final class Analysis {
      */
     int run(List<String> names, ConnectionListener listener) {
         ConnectionTracker tracker = new ConnectionTracker(settings, listener);
+        if (!zeekView) {
+            tracker.withoutZeekView();
+        }
         if (released != null) {
             tracker.recycleFrom(released);
         } else if (recycle) {

@@ -240,6 +240,9 @@ final class AnalyzeCommand implements Callable<Integer> {
                     records.accept(a);
                 }, downstream).recycleMarks();
                 Analysis analysis = Analysis.of(err, settings, filters, spec.commandLine()).recycleConnections();
+                if (connWriter == null) {
+                    analysis.withoutZeekView(); // no connection record to give conn_state and history in
+                }
                 code = analysis.runDetecting(names, detector);
                 records.close();
                 summary.suppressed(detector.suppressedCounts());

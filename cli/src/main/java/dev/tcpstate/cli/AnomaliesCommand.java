@@ -73,8 +73,10 @@ final class AnomaliesCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         AnomalyWriter.Format fmt = Output.format(format, "--output", output, AnomalyWriter.Format.class);
-        // Nothing keeps an ended connection here (anomalies are values), so the tracker and the detector reuse them.
-        Analysis analysis = Analysis.of(err, settings, filters, spec.commandLine()).recycleConnections();
+        // Nothing keeps an ended connection here (anomalies are values), so the tracker and the detector reuse them; no
+        // connection record is written, so no Zeek view is kept.
+        Analysis analysis = Analysis.of(err, settings, filters, spec.commandLine()).recycleConnections()
+                .withoutZeekView();
         PrintWriter target = Output.open(out, output);
         int code;
         try (AnomalyWriter writer = AnomalyWriter.create(fmt, target, true);

@@ -173,9 +173,10 @@ final class CheckCommand implements Callable<Integer> {
                     rr.examples.add(a);
                 }
             }, AnomaliesCommand.NOTHING).recycleMarks();
-            // Nothing keeps an ended connection here (anomalies are values), so the tracker and detector reuse them.
+            // Nothing keeps an ended connection here (anomalies are values), so the tracker and detector reuse them; no
+            // connection record is written, so no Zeek view is kept.
             int code = Analysis.of(err, settings, filters, spec.commandLine()).recycleConnections()
-                    .runDetecting(names, detector);
+                    .withoutZeekView().runDetecting(names, detector);
             o.readWhole = code == ExitCode.OK;
             outcomes.add(o);
         }

@@ -259,6 +259,9 @@ final class LiveCommand implements Callable<Integer> {
         }, next).recycleMarks();
         ConnectionTracker tracker = new ConnectionTracker(settings.analyzer(), detector).recycleConnections();
         tracker.setMaxLiveConnections(maxConnections);
+        if (connWriter == null) {
+            tracker.withoutZeekView(); // no connection record to give conn_state and history in
+        }
         loop.detector = detector;
         loop.tracker = tracker;
 

@@ -117,7 +117,11 @@ public final class Connection extends ZeekState {
         return (ended || reset) && orig.state.isFinal() && resp.state.isFinal();
     }
 
-    /** Zeek {@code conn_state} code for the connection as it stands (S0, S1, SF, REJ, ... OTH). */
+    /**
+     * Zeek {@code conn_state} code for the connection as it stands (S0, S1, SF, REJ, ... OTH).
+     *
+     * @throws IllegalStateException if the tracker kept no Zeek view ({@link ConnectionTracker#withoutZeekView()})
+     */
     public String zeekConnState() {
         return connState(orig.payloadBytes, resp.payloadBytes);
     }
@@ -131,7 +135,7 @@ public final class Connection extends ZeekState {
     @Override
     public String toString() {
         return "Connection#" + incarnation + " " + origPort() + "->" + respPort() + " orig=" + orig.state + " resp="
-                + resp.state + " " + zeekConnState() + " " + history();
+                + resp.state + (hasZeekView() ? " " + zeekConnState() + " " + history() : "");
     }
 
     /** The endpoint that sent a packet, given its direction. */

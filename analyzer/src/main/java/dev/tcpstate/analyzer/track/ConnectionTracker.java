@@ -43,6 +43,7 @@ public final class ConnectionTracker {
     /** Connections that left the table, for reuse (only when {@link #recycleConnections()} was called). */
     private final ArrayDeque<Connection> freeConnections = new ArrayDeque<>();
     private boolean recycle;
+    private boolean zeekView = true;
     /** Connections handed back by the caller for reuse (see {@link #recycleFrom}), or null. */
     private Queue<Connection> released;
     private long now = Long.MIN_VALUE;
@@ -94,6 +95,16 @@ public final class ConnectionTracker {
     public ConnectionTracker recycleFrom(Queue<Connection> released) {
         this.released = Objects.requireNonNull(released);
         this.recycle = false; // instead of recycleConnections(): nothing is reused before it comes back
+        return this;
+    }
+
+    /**
+     * Keeps no Zeek view of the connections: their Zeek {@code conn_state} and {@code history} are not followed, and
+     * asking a connection for them throws. For listeners that never report them (the anomaly detectors); it spares
+     * that bookkeeping on every packet.
+     */
+    public ConnectionTracker withoutZeekView() {
+        zeekView = false;
         return this;
     }
 
@@ -196,10 +207,12 @@ public final class ConnectionTracker {
         boolean badSum = badChecksum(snd, p);
         boolean wasFinal = c.bothFinal();
         boolean rexmit = machine.segment(c, snd, snd.peer, p, badSum);
-        if (badSum) {
-            c.badChecksum(fromOrig);
-        } else {
-            c.zeekPacket(fromOrig, p, p.window, rexmit, snd, snd.peer);
+        if (zeekView) {
+            if (badSum) {
+                c.badChecksum(fromOrig);
+            } else {
+                c.zeekPacket(fromOrig, p, p.window, rexmit, snd, snd.peer);
+            }
         }
         listener.onPacket(c, p, fromOrig);
         if (!wasFinal && c.bothFinal()) {
@@ -494,6 +507,7 @@ public final class ConnectionTracker {
         } else {
             c.reuse(probe, incarnation, origIsA, !sourceIsOrig);
         }
+        c.zeekViewOff = !zeekView;
         c.firstPacket = p.packetNumber;
         c.firstTimeNanos = p.timestampNanos;
         c.orig.stateSinceNanos = p.timestampNanos;

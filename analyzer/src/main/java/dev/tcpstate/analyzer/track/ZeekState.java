@@ -34,6 +34,8 @@ abstract class ZeekState extends PairKey {
     private byte rstos0;
     /** Letters after the 16th, or null. */
     private StringBuilder historyMore;
+    /** The tracker keeps no Zeek view for this connection ({@link ConnectionTracker#withoutZeekView()}). */
+    boolean zeekViewOff;
     private int origLastSyn, respLastSyn, origLastFin, respLastFin, origLastRst, respLastRst;
     // logarithmic counters for t, w, c: count and next threshold, per direction
     private int origRexmit, respRexmit, origZeroWin, respZeroWin, origBadSum, respBadSum;
@@ -81,14 +83,30 @@ abstract class ZeekState extends PairKey {
         return historyMore.charAt(i - 16);
     }
 
-    /** Zeek {@code history} string. */
+    /**
+     * Zeek {@code history} string.
+     *
+     * @throws IllegalStateException if the tracker kept no Zeek view ({@link ConnectionTracker#withoutZeekView()})
+     */
     public String history() {
+        checkZeekView();
         int n = historyLength;
         byte[] letters = new byte[n];
         for (int i = 0; i < n; i++) {
             letters[i] = (byte) historyAt(i);
         }
         return new String(letters, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** Whether the tracker kept the Zeek view of this connection. */
+    public boolean hasZeekView() {
+        return !zeekViewOff;
+    }
+
+    private void checkZeekView() {
+        if (zeekViewOff) {
+            throw new IllegalStateException("the tracker kept no Zeek view of this connection");
+        }
     }
 
     // As Zeek's TCP_Endpoint::SetState: the previous state changes only with the state.
@@ -307,6 +325,7 @@ abstract class ZeekState extends PairKey {
      * </ul>
      */
     String connState(long origBytes, long respBytes) {
+        checkZeekView();
         // A table lookup, not the chain of tests below: the writer formats a million records with this inlined, and
         // a test whose other outcome first turned up late (the first REJ, the first S0) would have it compiled anew.
         int noBytes = (int) (((origBytes | respBytes) - 1) >>> 63);

@@ -29,8 +29,16 @@ final class CaptureRun {
     }
 
     static CaptureRun of(Path capture, AnalyzerSettings settings) throws IOException {
+        return of(capture, settings, true);
+    }
+
+    /** With {@code zeekView} false, through a tracker that keeps no Zeek view. */
+    static CaptureRun of(Path capture, AnalyzerSettings settings, boolean zeekView) throws IOException {
         CaptureRun run = new CaptureRun();
         ConnectionTracker tracker = new ConnectionTracker(settings, run.connections::add);
+        if (!zeekView) {
+            tracker.withoutZeekView();
+        }
         PacketDecoder decoder = new PacketDecoder();
         PacketRecord rec = new PacketRecord();
         TcpPacket tcp = new TcpPacket();
