@@ -162,6 +162,49 @@ final class AnalyzeCommand implements Callable<Integer> {
         long suppressedTotal() {
             return codes.values().stream().mapToLong(c -> c.suppressed).sum();
         }
+
+        /** Segments the aggregate tables could not count, by code, and the tables' limit. */
+        final Map<AnomalyType, Long> notCounted = new EnumMap<>(AnomalyType.class);
+        int keyLimit;
+
+        void notCounted(AnomalyDetector d, int limit) {
+            keyLimit = limit;
+            for (AnomalyType t : AGGREGATE_CODES) {
+                notCounted.put(t, d.untracked(t));
+            }
+        }
+
+        /** One sentence per code whose table was full at times; none when every key was tracked. */
+        List<String> notCountedLines() {
+            return notCountedLines(notCounted, keyLimit);
+        }
+
+        static List<String> notCountedLines(Map<AnomalyType, Long> counts, int limit) {
+            List<String> lines = new ArrayList<>();
+            counts.forEach((t, n) -> {
+                if (n > 0) {
+                    lines.add(n + switch (t) {
+                        case SYN_FLOOD -> " SYNs not counted towards syn_flood: their listening ports were beyond the ";
+                        case SYN_SCAN -> " SYNs not counted towards syn_scan: their source/target pairs were beyond the ";
+                        default -> " SYN-ACKs not counted towards synack_backscatter: their targets were beyond the ";
+                    } + limit + " tracked at once (--max-tracked-keys raises the limit)");
+                }
+            });
+            return lines;
+        }
+    }
+
+    /** The anomalies counted in tables of bounded size, whose keys beyond the bound are not counted. */
+    static final List<AnomalyType> AGGREGATE_CODES = List.of(AnomalyType.SYN_FLOOD, AnomalyType.SYN_SCAN,
+            AnomalyType.SYNACK_BACKSCATTER);
+
+    /** Says on standard error what the aggregate tables of {@code d} could not count, if anything. */
+    static void noteNotCounted(PrintWriter err, AnomalyDetector d, int limit) {
+        Summary s = new Summary();
+        s.notCounted(d, limit);
+        for (String line : s.notCountedLines()) {
+            err.println("tcpstate: note: " + line);
+        }
     }
 
     @Override
@@ -246,6 +289,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 code = analysis.runDetecting(names, detector);
                 records.close();
                 summary.suppressed(detector.suppressedCounts());
+                summary.notCounted(detector, settings.anomalies().maxTrackedKeys());
                 writer.close();
                 spoolOut.flush();
                 if (fmt == Format.JSON) {
@@ -278,6 +322,10 @@ final class AnalyzeCommand implements Callable<Integer> {
         row(out, "anomalies", s.anomalies + (s.suppressedTotal() > 0
                 ? " (and " + s.suppressedTotal() + " repeats not reported)" : ""));
         row(out, "read whole", whole ? "yes" : "no (see the messages on standard error)");
+        List<String> notCounted = s.notCountedLines();
+        for (int i = 0; i < notCounted.size(); i++) {
+            row(out, i == 0 ? "tables full" : "", notCounted.get(i));
+        }
 
         out.println();
         out.println("Connections by final state (originator/responder):");
@@ -357,6 +405,12 @@ final class AnalyzeCommand implements Callable<Integer> {
         g.writeEndObject();
         g.writeNumberField("anomaly_count", s.anomalies);
         g.writeNumberField("suppressed_count", s.suppressedTotal());
+        g.writeObjectFieldStart("not_counted");
+        for (Map.Entry<AnomalyType, Long> e : s.notCounted.entrySet()) {
+            g.writeNumberField(e.getKey().code(), e.getValue());
+        }
+        g.writeEndObject();
+        g.writeNumberField("max_tracked_keys", s.keyLimit);
         g.writeArrayFieldStart("anomalies_by_code");
         for (CodeCount c : s.sortedCodes()) {
             g.writeStartObject();

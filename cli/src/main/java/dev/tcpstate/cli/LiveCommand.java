@@ -293,6 +293,7 @@ final class LiveCommand implements Callable<Integer> {
         tracker.finish(end);
         detector.finish(end);
         summary.suppressed(detector.suppressedCounts());
+        summary.notCounted(detector, settings.anomalies().maxTrackedKeys());
         writer.close();
         out.flush();
 
@@ -465,6 +466,10 @@ final class LiveCommand implements Callable<Integer> {
                 ? " (" + tracker.evictedConnections() + " evicted early: --max-connections)" : ""));
         row(o, "anomalies", s.anomalies + (s.suppressedTotal() > 0
                 ? " (and " + s.suppressedTotal() + " repeats not reported)" : ""));
+        List<String> notCounted = s.notCountedLines();
+        for (int i = 0; i < notCounted.size(); i++) {
+            row(o, i == 0 ? "tables full" : "", notCounted.get(i));
+        }
         if (pcapFile != null) {
             row(o, "written", pcapFile + (written == null || written < 0 ? " (incomplete: a write failed)"
                     : " (" + written + " packets)"));

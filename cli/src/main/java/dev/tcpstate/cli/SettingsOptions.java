@@ -32,11 +32,13 @@ final class SettingsOptions {
         DEFAULTS.put("checksums", "auto");
         DEFAULTS.put("syn_flood_min_rate", "100");
         DEFAULTS.put("syn_flood_min_half_open", "64");
+        DEFAULTS.put("max_tracked_keys", Integer.toString(AnomalySettings.DEFAULTS.maxTrackedKeys()));
     }
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "Read settings from FILE (YAML, or JSON when it ends in .json): msl, fin_wait_2_timeout,"
-                    + " checksums, syn_flood_min_rate, syn_flood_min_half_open. Options given here win.")
+                    + " checksums, syn_flood_min_rate, syn_flood_min_half_open, max_tracked_keys. Options given here"
+                    + " win.")
     Path config;
 
     @Option(names = "--msl", paramLabel = "SECONDS",
@@ -66,6 +68,12 @@ final class SettingsOptions {
     @Option(names = "--syn-flood-half-open", paramLabel = "N",
             description = "Half-open connections a listener must have had for a SYN flood. Default: 64.")
     Integer synFloodHalfOpen;
+
+    @Option(names = "--max-tracked-keys", paramLabel = "N",
+            description = "Most keys each table of syn_flood, syn_scan and synack_backscatter holds at once (listening"
+                    + " ports, source/target pairs, SYN-ACK targets); SYNs beyond it are not counted, and the summary"
+                    + " says how many. Each key takes a few hundred bytes. Default: 200000.")
+    Integer maxTrackedKeys;
 
     /** The effective value of a setting and where it came from. */
     record Value(String value, String source) {
@@ -118,6 +126,9 @@ final class SettingsOptions {
         }
         if (synFloodHalfOpen != null) {
             m.put("syn_flood_min_half_open", new Value(Integer.toString(synFloodHalfOpen), "command line"));
+        }
+        if (maxTrackedKeys != null) {
+            m.put("max_tracked_keys", new Value(Integer.toString(maxTrackedKeys), "command line"));
         }
         effective = m;
         // Check every value now, so a bad one is a usage error before any capture is read.
@@ -178,7 +189,13 @@ final class SettingsOptions {
             throw new CliException(ExitCode.USAGE, "syn_flood_min_half_open (" + where("syn_flood_min_half_open")
                     + "): must be a whole number");
         }
-        return AnomalySettings.DEFAULTS.withFlood(rate, (int) halfOpen).withReportBadChecksums(verify());
+        double maxKeys = number("max_tracked_keys", 0, Integer.MAX_VALUE);
+        if (maxKeys != Math.rint(maxKeys)) {
+            throw new CliException(ExitCode.USAGE, "max_tracked_keys (" + where("max_tracked_keys")
+                    + "): must be a whole number");
+        }
+        return AnomalySettings.DEFAULTS.withFlood(rate, (int) halfOpen).withReportBadChecksums(verify())
+                .withMaxTrackedKeys((int) maxKeys);
     }
 
     DecoderOptions decoder() {

@@ -23,7 +23,8 @@ class ConfigTest {
                 + "fin_wait_2_timeout       60         default\n"
                 + "checksums                auto       default\n"
                 + "syn_flood_min_rate       100        default\n"
-                + "syn_flood_min_half_open  64         default\n");
+                + "syn_flood_min_half_open  64         default\n"
+                + "max_tracked_keys         200000     default\n");
         Path yaml = tmp.resolve("tcpstate.yaml");
         Files.writeString(yaml, "msl: 120\nsyn_flood_min_half_open: 10\nchecksums: ignore\n");
         Cli mixed = Cli.run("config", "--show", "--config", yaml.toString(), "--checksums", "verify",
@@ -33,7 +34,8 @@ class ConfigTest {
                 + "fin_wait_2_timeout       2.5        command line\n"
                 + "checksums                verify     command line\n"
                 + "syn_flood_min_rate       100        default\n"
-                + "syn_flood_min_half_open  10         config file " + yaml + "\n");
+                + "syn_flood_min_half_open  10         config file " + yaml + "\n"
+                + "max_tracked_keys         200000     default\n");
     }
 
     @Test
@@ -63,7 +65,7 @@ class ConfigTest {
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).isEqualTo("tcpstate: --config " + bad + ": unknown setting 'msll'; the settings are msl,"
-                + " fin_wait_2_timeout, checksums, syn_flood_min_rate, syn_flood_min_half_open\n");
+                + " fin_wait_2_timeout, checksums, syn_flood_min_rate, syn_flood_min_half_open, max_tracked_keys\n");
         Files.writeString(bad, "checksums: maybe\n");
         r = Cli.run("config", "--show", "--config", bad.toString());
         assertThat(r.err()).isEqualTo("tcpstate: checksums (config file " + bad + "): 'maybe' is none of auto,"

@@ -209,7 +209,10 @@ final class Aggregates {
     private final Dropped<ScanPair> droppedPairs = new Dropped<>();
     private final Dropped<Victim> droppedVictims = new Dropped<>();
     private long nextSweep = Long.MIN_VALUE;
-    long untracked;
+    /** SYNs not counted towards {@code syn_flood}, {@code syn_scan}: their listener's, their pair's table was full. */
+    long untrackedListenerSyns, untrackedPairSyns;
+    /** SYN-ACKs not counted towards {@code synack_backscatter}: the table of their targets was full. */
+    long untrackedVictimSynAcks;
 
     Aggregates(AnomalySettings settings, AnomalyDetector out) {
         this.settings = settings;
@@ -237,7 +240,7 @@ final class Aggregates {
             l.winFirstSyn = t;
             listeners.add(l, t);
         } else {
-            untracked++;
+            untrackedListenerSyns++;
         }
         if (l != null) {
             rollListener(l, t);
@@ -267,7 +270,7 @@ final class Aggregates {
             }
             pairs.add(s, t);
         } else {
-            untracked++;
+            untrackedPairSyns++;
         }
         if (s != null) {
             rollScan(s, t);
@@ -313,7 +316,7 @@ final class Aggregates {
                     }
                     victims.add(v, t);
                 } else {
-                    untracked++;
+                    untrackedVictimSynAcks++;
                     return;
                 }
                 m.pointAt(v);

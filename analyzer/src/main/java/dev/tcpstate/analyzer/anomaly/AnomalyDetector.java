@@ -111,7 +111,23 @@ public final class AnomalyDetector implements ConnectionListener {
 
     /** SYNs and SYN-ACKs whose aggregate key was not tracked because a table was full. */
     public long untrackedAggregateKeys() {
-        return aggregates.untracked;
+        return aggregates.untrackedListenerSyns + aggregates.untrackedPairSyns + aggregates.untrackedVictimSynAcks;
+    }
+
+    /**
+     * Segments not counted towards an aggregate anomaly because its table held {@link AnomalySettings#maxTrackedKeys()}
+     * keys already: for {@link AnomalyType#SYN_FLOOD} the SYNs to listeners beyond the limit, for
+     * {@link AnomalyType#SYN_SCAN} the SYNs of source/target pairs beyond it, for
+     * {@link AnomalyType#SYNACK_BACKSCATTER} the SYN-ACKs to targets beyond it; 0 for any other code. Such an anomaly
+     * may have been missed; a larger limit costs memory.
+     */
+    public long untracked(AnomalyType type) {
+        return switch (type) {
+            case SYN_FLOOD -> aggregates.untrackedListenerSyns;
+            case SYN_SCAN -> aggregates.untrackedPairSyns;
+            case SYNACK_BACKSCATTER -> aggregates.untrackedVictimSynAcks;
+            default -> 0;
+        };
     }
 
     /**

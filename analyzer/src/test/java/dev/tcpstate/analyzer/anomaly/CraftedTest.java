@@ -323,6 +323,11 @@ class CraftedTest {
             }
             w.finish();
             assertThat(w.detector.untrackedAggregateKeys()).isEqualTo(80);
+            // 50 SYNs to 50 listeners and 50 pairs, the first 10 of each tracked
+            assertThat(w.detector.untracked(AnomalyType.SYN_FLOOD)).isEqualTo(40);
+            assertThat(w.detector.untracked(AnomalyType.SYN_SCAN)).isEqualTo(40);
+            assertThat(w.detector.untracked(AnomalyType.SYNACK_BACKSCATTER)).isZero();
+            assertThat(w.detector.untracked(AnomalyType.HANDSHAKE_TIMEOUT)).isZero();
         }
     }
 

@@ -1,0 +1,66 @@
+package dev.tcpstate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code --max-tracked-keys}: SYNs whose key does not fit the bounded aggregate tables are counted and reported,
+ * never silently dropped. The SYN flood sample has 259 SYNs from 257 sources to one listening port.
+ */
+class TrackedKeysTest {
+    private static final String FLOOD = Repo.sample("syn-flood.pcap").toString();
+    private static final String SCAN_NOTE = "258 SYNs not counted towards syn_scan: their source/target pairs were"
+            + " beyond the 1 tracked at once (--max-tracked-keys raises the limit)";
+
+    @Test
+    void analyzeSaysWhatAFullTableLeftUncounted() {
+        Cli full = Cli.run("analyze", "--max-tracked-keys", "1", FLOOD);
+        assertThat(full.exitCode()).isZero();
+        assertThat(full.err()).isEmpty();
+        assertThat(full.out()).contains("read whole      yes\ntables full     " + SCAN_NOTE + "\n\n");
+        // the listener is one key: the flood is still found
+        assertThat(full.out()).contains("ERROR    syn_flood                                1\n");
+
+        Cli roomy = Cli.run("analyze", FLOOD);
+        assertThat(roomy.out()).doesNotContain("tables full").contains("read whole      yes\n\n");
+    }
+
+    @Test
+    void analyzeJsonCountsEveryTable() throws Exception {
+        JsonNode full = Json.mapper().readTree(Cli.run("analyze", "--format", "json", "--max-tracked-keys", "1",
+                FLOOD).out());
+        assertThat(full.get("not_counted").toString())
+                .isEqualTo("{\"syn_flood\":0,\"syn_scan\":258,\"synack_backscatter\":0}");
+        assertThat(full.get("max_tracked_keys").asInt()).isEqualTo(1);
+
+        JsonNode roomy = Json.mapper().readTree(Cli.run("analyze", "--format", "json", FLOOD).out());
+        assertThat(roomy.get("not_counted").toString())
+                .isEqualTo("{\"syn_flood\":0,\"syn_scan\":0,\"synack_backscatter\":0}");
+        assertThat(roomy.get("max_tracked_keys").asInt()).isEqualTo(200_000);
+    }
+
+    @Test
+    void anomaliesAndCheckNoteItOnStandardError() {
+        Cli roomy = Cli.run("anomalies", FLOOD);
+        assertThat(roomy.err()).isEmpty();
+        Cli full = Cli.run("anomalies", "--max-tracked-keys", "1", FLOOD);
+        assertThat(full.exitCode()).isZero();
+        assertThat(full.out()).isEqualTo(roomy.out());
+        assertThat(full.err()).isEqualTo("tcpstate: note: " + SCAN_NOTE + "\n");
+
+        Cli check = Cli.run("check", "--max-tracked-keys", "1", FLOOD);
+        assertThat(check.err()).startsWith("tcpstate: note: " + SCAN_NOTE + "\n");
+    }
+
+    @Test
+    void theLimitIsASettingLikeTheOthers() {
+        assertThat(Cli.run("config", "--show", "--max-tracked-keys", "5000").out())
+                .contains("max_tracked_keys         5000       command line\n");
+        Cli zero = Cli.run("anomalies", "--max-tracked-keys", "0", FLOOD);
+        assertThat(zero.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(zero.err()).isEqualTo("tcpstate: max_tracked_keys (--max-tracked-keys): '0' must be a number above"
+                + " 0 and at most 2147483647\n");
+    }
+}
