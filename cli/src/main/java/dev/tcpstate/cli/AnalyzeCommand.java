@@ -163,33 +163,44 @@ final class AnalyzeCommand implements Callable<Integer> {
             return codes.values().stream().mapToLong(c -> c.suppressed).sum();
         }
 
-        /** Segments the aggregate tables could not count, by code, and the tables' limit. */
+        /**
+         * Per aggregate code, the keys that left its full table early and the segments it could not count, and the
+         * tables' limit.
+         */
+        final Map<AnomalyType, Long> droppedEarly = new EnumMap<>(AnomalyType.class);
         final Map<AnomalyType, Long> notCounted = new EnumMap<>(AnomalyType.class);
         int keyLimit;
 
         void notCounted(AnomalyDetector d, int limit) {
             keyLimit = limit;
             for (AnomalyType t : AGGREGATE_CODES) {
+                droppedEarly.put(t, d.droppedEarly(t));
                 notCounted.put(t, d.untracked(t));
             }
         }
 
-        /** One sentence per code whose table was full at times; none when every key was tracked. */
+        /** One sentence per code and thing its table, full at times, did; none when every key fitted. */
         List<String> notCountedLines() {
-            return notCountedLines(notCounted, keyLimit);
-        }
-
-        static List<String> notCountedLines(Map<AnomalyType, Long> counts, int limit) {
             List<String> lines = new ArrayList<>();
-            counts.forEach((t, n) -> {
-                if (n > 0) {
-                    lines.add(n + switch (t) {
-                        case SYN_FLOOD -> " SYNs not counted towards syn_flood: their listening ports were beyond the ";
-                        case SYN_SCAN -> " SYNs not counted towards syn_scan: their source/target pairs were beyond the ";
-                        default -> " SYN-ACKs not counted towards synack_backscatter: their targets were beyond the ";
-                    } + limit + " tracked at once (--max-tracked-keys raises the limit)");
+            for (AnomalyType t : AGGREGATE_CODES) {
+                String keys = switch (t) {
+                    case SYN_FLOOD -> "listening ports";
+                    case SYN_SCAN -> "source/target pairs";
+                    default -> "SYN-ACK targets";
+                };
+                long early = droppedEarly.getOrDefault(t, 0L);
+                if (early > 0) {
+                    lines.add(t.code() + ": the table of " + keys + " was full (limit " + keyLimit + ";"
+                            + " --max-tracked-keys): " + early + " left it early, the longest idle first, so a "
+                            + t.code() + " building up more slowly than that turnover may be missed");
                 }
-            });
+                long uncounted = notCounted.getOrDefault(t, 0L);
+                if (uncounted > 0) {
+                    lines.add(t.code() + ": the table of " + keys + " was full (limit " + keyLimit + ";"
+                            + " --max-tracked-keys) of keys inside an interval: " + uncounted
+                            + (t == AnomalyType.SYNACK_BACKSCATTER ? " SYN-ACKs" : " SYNs") + " were not counted");
+                }
+            }
             return lines;
         }
     }
@@ -405,6 +416,11 @@ final class AnalyzeCommand implements Callable<Integer> {
         g.writeEndObject();
         g.writeNumberField("anomaly_count", s.anomalies);
         g.writeNumberField("suppressed_count", s.suppressedTotal());
+        g.writeObjectFieldStart("dropped_early");
+        for (Map.Entry<AnomalyType, Long> e : s.droppedEarly.entrySet()) {
+            g.writeNumberField(e.getKey().code(), e.getValue());
+        }
+        g.writeEndObject();
         g.writeObjectFieldStart("not_counted");
         for (Map.Entry<AnomalyType, Long> e : s.notCounted.entrySet()) {
             g.writeNumberField(e.getKey().code(), e.getValue());

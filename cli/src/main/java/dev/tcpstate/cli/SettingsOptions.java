@@ -71,8 +71,9 @@ final class SettingsOptions {
 
     @Option(names = "--max-tracked-keys", paramLabel = "N",
             description = "Most keys each table of syn_flood, syn_scan and synack_backscatter holds at once (listening"
-                    + " ports, source/target pairs, SYN-ACK targets); SYNs beyond it are not counted, and the summary"
-                    + " says how many. Each key takes a few hundred bytes. Default: 200000.")
+                    + " ports, source/target pairs, SYN-ACK targets). A new key that finds its table full makes room:"
+                    + " the longest idle keys leave early, and the summary says how many. Each key takes a few"
+                    + " hundred bytes. Default: 200000.")
     Integer maxTrackedKeys;
 
     /** The effective value of a setting and where it came from. */

@@ -213,6 +213,8 @@ final class Aggregates {
     long untrackedListenerSyns, untrackedPairSyns;
     /** SYN-ACKs not counted towards {@code synack_backscatter}: the table of their targets was full. */
     long untrackedVictimSynAcks;
+    /** Keys that left a full table before two idle windows, to make room ({@link #makeRoom}). */
+    long droppedEarlyListeners, droppedEarlyPairs, droppedEarlyVictims;
 
     Aggregates(AnomalySettings settings, AnomalyDetector out) {
         this.settings = settings;
@@ -230,7 +232,7 @@ final class Aggregates {
         if (li >= 0) {
             l = listeners.slot(li);
             listeners.seen(li, t);
-        } else if (listeners.size() < settings.maxTrackedKeys()) {
+        } else if (listeners.size() < settings.maxTrackedKeys() || makeRoom(listeners) > 0) {
             l = freeListeners.pollLast();
             if (l == null) {
                 l = new Listener(probe, t);
@@ -261,7 +263,7 @@ final class Aggregates {
         if (si >= 0) {
             s = pairs.slot(si);
             pairs.seen(si, t);
-        } else if (pairs.size() < settings.maxTrackedKeys()) {
+        } else if (pairs.size() < settings.maxTrackedKeys() || makeRoom(pairs) > 0) {
             s = freePairs.pollLast();
             if (s == null) {
                 s = new ScanPair(probe, t);
@@ -307,7 +309,7 @@ final class Aggregates {
                 if (vi >= 0) {
                     v = victims.slot(vi);
                     victims.seen(vi, t);
-                } else if (victims.size() < settings.maxTrackedKeys()) {
+                } else if (victims.size() < settings.maxTrackedKeys() || makeRoom(victims) > 0) {
                     v = freeVictims.pollLast();
                     if (v == null) {
                         v = new Victim(probe, t);
@@ -647,24 +649,59 @@ final class Aggregates {
         droppedListeners.releaseTo(freeListeners);
         droppedPairs.releaseTo(freePairs);
         droppedVictims.releaseTo(freeVictims);
-        for (int k = 0, n = listeners.removeIdle(t - 2 * settings.floodWindowNanos()); k < n; k++) {
+        dropListeners(listeners.removeIdle(t - 2 * settings.floodWindowNanos()));
+        dropPairs(pairs.removeIdle(t - 2 * settings.scanWindowNanos()));
+        dropVictims(victims.removeIdle(t - 2 * settings.backscatterWindowNanos()));
+    }
+
+    /** Closes the windows of the {@code n} listeners just taken out of their table, and frees them. */
+    private void dropListeners(int n) {
+        for (int k = 0; k < n; k++) {
             Listener l = listeners.takeRemoved(k);
             evaluateListener(l);
             if (l.active) endFlood(l);
             if (l.refs == 0) freeListeners.add(l); else droppedListeners.add(l);
         }
-        for (int k = 0, n = pairs.removeIdle(t - 2 * settings.scanWindowNanos()); k < n; k++) {
+    }
+
+    private void dropPairs(int n) {
+        for (int k = 0; k < n; k++) {
             ScanPair s = pairs.takeRemoved(k);
             evaluateScan(s);
             if (s.active) endScan(s);
             if (s.refs == 0) freePairs.add(s); else droppedPairs.add(s);
         }
-        for (int k = 0, n = victims.removeIdle(t - 2 * settings.backscatterWindowNanos()); k < n; k++) {
+    }
+
+    private void dropVictims(int n) {
+        for (int k = 0; k < n; k++) {
             Victim v = victims.takeRemoved(k);
             evaluateVictim(v);
             if (v.active) endBackscatter(v);
             if (v.refs == 0) freeVictims.add(v); else droppedVictims.add(v);
         }
+    }
+
+    /**
+     * A new key finds its table full ({@link AnomalySettings#maxTrackedKeys()}): about a quarter of the entries, those
+     * idle longest and not inside an interval, leave the table now instead of after two idle windows, their windows
+     * evaluated as when they leave idle. New activity is never shut out for old: a scan or flood in progress was seen
+     * lately, and an interval stays. A quarter at a time, so that the pass over the table that finds them comes once
+     * every tens of thousands of new keys. Returns how many left.
+     */
+    private int makeRoom(KeyTable<?> table) {
+        int n = table.removeIdle(table.seenCutoff(Math.max(1, settings.maxTrackedKeys() / 4)), true);
+        if (table == listeners) {
+            dropListeners(n);
+            droppedEarlyListeners += n;
+        } else if (table == pairs) {
+            dropPairs(n);
+            droppedEarlyPairs += n;
+        } else {
+            dropVictims(n);
+            droppedEarlyVictims += n;
+        }
+        return n;
     }
 
     /**

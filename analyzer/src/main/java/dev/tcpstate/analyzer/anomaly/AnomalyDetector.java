@@ -116,7 +116,8 @@ public final class AnomalyDetector implements ConnectionListener {
 
     /**
      * Segments not counted towards an aggregate anomaly because its table held {@link AnomalySettings#maxTrackedKeys()}
-     * keys already: for {@link AnomalyType#SYN_FLOOD} the SYNs to listeners beyond the limit, for
+     * keys already and none of the longest idle could leave to make room (they were inside an interval; see
+     * {@link #droppedEarly}): for {@link AnomalyType#SYN_FLOOD} the SYNs to listeners beyond the limit, for
      * {@link AnomalyType#SYN_SCAN} the SYNs of source/target pairs beyond it, for
      * {@link AnomalyType#SYNACK_BACKSCATTER} the SYN-ACKs to targets beyond it; 0 for any other code. Such an anomaly
      * may have been missed; a larger limit costs memory.
@@ -126,6 +127,21 @@ public final class AnomalyDetector implements ConnectionListener {
             case SYN_FLOOD -> aggregates.untrackedListenerSyns;
             case SYN_SCAN -> aggregates.untrackedPairSyns;
             case SYNACK_BACKSCATTER -> aggregates.untrackedVictimSynAcks;
+            default -> 0;
+        };
+    }
+
+    /**
+     * Keys that left the table of an aggregate anomaly ({@link AnomalyType#SYN_FLOOD}, {@link AnomalyType#SYN_SCAN},
+     * {@link AnomalyType#SYNACK_BACKSCATTER}) before two idle windows, to make room for a new key when the table held
+     * {@link AnomalySettings#maxTrackedKeys()} keys: the longest idle of those outside an interval. 0 for any other
+     * code. An anomaly building up more slowly than the table turns over may be missed.
+     */
+    public long droppedEarly(AnomalyType type) {
+        return switch (type) {
+            case SYN_FLOOD -> aggregates.droppedEarlyListeners;
+            case SYN_SCAN -> aggregates.droppedEarlyPairs;
+            case SYNACK_BACKSCATTER -> aggregates.droppedEarlyVictims;
             default -> 0;
         };
     }

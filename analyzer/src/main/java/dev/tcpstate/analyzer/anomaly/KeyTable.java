@@ -121,10 +121,15 @@ final class KeyTable<E extends Aggregates.Entry> {
      * hands them out, in slot order.
      */
     int removeIdle(long idleBefore) {
+        return removeIdle(idleBefore, false);
+    }
+
+    /** As {@link #removeIdle(long)}, leaving in the table, with {@code keepActive}, the entries inside an interval. */
+    int removeIdle(long idleBefore, boolean keepActive) {
         int n = 0;
         for (int i = 0; i < slots.length; i++) {
             long h = meta[2 * i];
-            if (h != 0 && meta[2 * i + 1] < idleBefore) {
+            if (h != 0 && meta[2 * i + 1] < idleBefore && !(keepActive && slots[i].active)) {
                 if (n == removed.length) {
                     removed = Arrays.copyOf(removed, n * 2);
                     removedHashes = Arrays.copyOf(removedHashes, n * 2);
@@ -138,6 +143,31 @@ final class KeyTable<E extends Aggregates.Entry> {
         }
         return n;
     }
+
+    /**
+     * A time before which about {@code n} of the entries were last seen, estimated from the last-seen times of up to
+     * {@value #SAMPLE} slots spread over the table (it reads no entry): what {@link #removeIdle} takes to drop the
+     * entries idle longest.
+     */
+    long seenCutoff(int n) {
+        int step = Math.max(1, slots.length / SAMPLE);
+        long[] times = sample;
+        int k = 0;
+        for (int i = 0; i < slots.length && k < times.length; i += step) {
+            if (meta[2 * i] != 0) {
+                times[k++] = meta[2 * i + 1];
+            }
+        }
+        if (k == 0) {
+            return Long.MIN_VALUE;
+        }
+        Arrays.sort(times, 0, k);
+        int at = (int) Math.min(k - 1, Math.max(0, (long) k * n / Math.max(1, size) - 1));
+        return times[at] + 1;
+    }
+
+    private static final int SAMPLE = 4096;
+    private final long[] sample = new long[SAMPLE];
 
     /** The {@code k}th entry the last {@link #removeIdle} removed (each is handed out once). */
     @SuppressWarnings("unchecked")

@@ -316,18 +316,60 @@ class CraftedTest {
         }
 
         @Test
-        void boundedTables_untrackedCounted() {
+        void boundedTables_theLongestIdleMakeRoom() {
             Wire w = new Wire(AnomalySettings.DEFAULTS.withMaxTrackedKeys(10));
             for (int i = 0; i < 50; i++) {
                 w.conv(ip(10, 9, 0, i), 1024, ip(10, 1, 0, i), 80, 1, 0).client(S);
             }
             w.finish();
-            assertThat(w.detector.untrackedAggregateKeys()).isEqualTo(80);
-            // 50 SYNs to 50 listeners and 50 pairs, the first 10 of each tracked
-            assertThat(w.detector.untracked(AnomalyType.SYN_FLOOD)).isEqualTo(40);
-            assertThat(w.detector.untracked(AnomalyType.SYN_SCAN)).isEqualTo(40);
-            assertThat(w.detector.untracked(AnomalyType.SYNACK_BACKSCATTER)).isZero();
-            assertThat(w.detector.untracked(AnomalyType.HANDSHAKE_TIMEOUT)).isZero();
+            // 50 SYNs to 50 listeners from 50 sources: from the 11th key of each table on, every second new key
+            // finds the table full, and the two keys idle longest (a quarter of 10, rounded down) leave
+            assertThat(w.detector.droppedEarly(AnomalyType.SYN_FLOOD)).isEqualTo(40);
+            assertThat(w.detector.droppedEarly(AnomalyType.SYN_SCAN)).isEqualTo(40);
+            assertThat(w.detector.droppedEarly(AnomalyType.SYNACK_BACKSCATTER)).isZero();
+            assertThat(w.detector.droppedEarly(AnomalyType.HANDSHAKE_TIMEOUT)).isZero();
+            assertThat(w.detector.untrackedAggregateKeys()).isZero();
+            assertThat(w.detector.untracked(AnomalyType.SYN_SCAN)).isZero();
+        }
+
+        @Test
+        void boundedTables_aScanAfterManyOtherPairsIsStillFound() {
+            Wire w = new Wire(AnomalySettings.DEFAULTS.withMaxTrackedKeys(10));
+            for (int i = 0; i < 50; i++) {
+                w.conv(ip(10, 9, 0, i), 1024, ip(10, 1, 0, i), 80, 1, 0).client(S);
+            }
+            for (int port = 1; port <= 20; port++) {
+                w.conv(ip(10, 0, 0, 66), 50000, SERVER, port, 777, port * 10).client(S);
+            }
+            w.finish();
+            assertThat(w.of("syn_scan")).hasSize(1);
+            Anomaly a = w.of("syn_scan").get(0);
+            assertThat(a.origAddress()).isEqualTo("10.0.0.66");
+            assertThat(a.evidence("ports")).isEqualTo(20);
+            assertThat(a.evidence("syns")).isEqualTo(20L);
+            assertThat(w.detector.untracked(AnomalyType.SYN_SCAN)).isZero();
+            // 51 pairs in a table of 10: 21 times two pairs made room
+            assertThat(w.detector.droppedEarly(AnomalyType.SYN_SCAN)).isEqualTo(42);
+        }
+
+        @Test
+        void boundedTables_aKeyInsideAnIntervalStaysAndNewKeysAreNotCounted() {
+            // One key a table. The scanner's pair is inside its scan interval once its first window has been
+            // evaluated (by its next SYN, 6 minutes on); then another source's SYN finds the table full of a key that
+            // may not leave, and is not counted.
+            Wire w = new Wire(AnomalySettings.DEFAULTS.withMaxTrackedKeys(1));
+            long scanner = ip(10, 0, 0, 66);
+            for (int port = 1; port <= 20; port++) {
+                w.conv(scanner, 50000, SERVER, port, 777, port * 10).client(S);
+            }
+            w.after(6 * 60 * SEC);
+            w.conv(scanner, 50000, SERVER, 21, 777, 210).client(S);
+            w.conv(ip(10, 0, 0, 67), 50001, SERVER, 22, 777, 220).client(S);
+            w.finish();
+            assertThat(w.of("syn_scan")).hasSize(1);
+            assertThat(w.of("syn_scan").get(0).evidence("ports")).isEqualTo(20);
+            assertThat(w.detector.droppedEarly(AnomalyType.SYN_SCAN)).isZero();
+            assertThat(w.detector.untracked(AnomalyType.SYN_SCAN)).isEqualTo(1);
         }
     }
 
