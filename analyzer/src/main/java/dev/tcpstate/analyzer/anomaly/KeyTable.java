@@ -106,7 +106,9 @@ final class KeyTable<E extends Aggregates.Entry> {
     private int place(Aggregates.Entry e, long h, byte tag, long lastSeen) {
         int mask = slots.length - 1;
         int i = home(h);
-        while (meta[2 * i] != 0) {
+        // The free slot is found by the tags (0: empty), which the lookup that found the key missing has just read;
+        // the other arrays are only written.
+        while (tags[i] != 0) {
             i = (i + 1) & mask;
         }
         slots[i] = e;
