@@ -209,12 +209,12 @@ final class Aggregates {
     private final Dropped<ScanPair> droppedPairs = new Dropped<>();
     private final Dropped<Victim> droppedVictims = new Dropped<>();
     private long nextSweep = Long.MIN_VALUE;
-    /** SYNs not counted towards {@code syn_flood}, {@code syn_scan}: their listener's, their pair's table was full. */
-    long untrackedListenerSyns, untrackedPairSyns;
-    /** SYN-ACKs not counted towards {@code synack_backscatter}: the table of their targets was full. */
-    long untrackedVictimSynAcks;
-    /** Keys that left a full table before two idle windows, to make room ({@link #makeRoom}). */
-    long droppedEarlyListeners, droppedEarlyPairs, droppedEarlyVictims;
+    /** Indexes of the tables (listeners, source/target pairs, SYN-ACK targets) in the counters below. */
+    static final int LISTENERS = 0, PAIRS = 1, VICTIMS = 2;
+    /** Per table: SYNs (SYN-ACKs for the targets) not counted because the table was full of keys in an interval. */
+    final long[] untracked = new long[3];
+    /** Per table: keys that left it full before two idle windows, to make room ({@link #makeRoom}). */
+    final long[] droppedEarly = new long[3];
 
     Aggregates(AnomalySettings settings, AnomalyDetector out) {
         this.settings = settings;
@@ -242,7 +242,7 @@ final class Aggregates {
             l.winFirstSyn = t;
             listeners.add(l, t);
         } else {
-            untrackedListenerSyns++;
+            untracked[LISTENERS]++;
         }
         if (l != null) {
             rollListener(l, t);
@@ -272,7 +272,7 @@ final class Aggregates {
             }
             pairs.add(s, t);
         } else {
-            untrackedPairSyns++;
+            untracked[PAIRS]++;
         }
         if (s != null) {
             rollScan(s, t);
@@ -318,7 +318,7 @@ final class Aggregates {
                     }
                     victims.add(v, t);
                 } else {
-                    untrackedVictimSynAcks++;
+                    untracked[VICTIMS]++;
                     return;
                 }
                 m.pointAt(v);
@@ -693,13 +693,13 @@ final class Aggregates {
         int n = table.removeIdle(table.seenCutoff(Math.max(1, settings.maxTrackedKeys() / 4)), true);
         if (table == listeners) {
             dropListeners(n);
-            droppedEarlyListeners += n;
+            droppedEarly[LISTENERS] += n;
         } else if (table == pairs) {
             dropPairs(n);
-            droppedEarlyPairs += n;
+            droppedEarly[PAIRS] += n;
         } else {
             dropVictims(n);
-            droppedEarlyVictims += n;
+            droppedEarly[VICTIMS] += n;
         }
         return n;
     }

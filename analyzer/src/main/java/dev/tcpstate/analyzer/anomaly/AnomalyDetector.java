@@ -111,7 +111,7 @@ public final class AnomalyDetector implements ConnectionListener {
 
     /** SYNs and SYN-ACKs whose aggregate key was not tracked because a table was full. */
     public long untrackedAggregateKeys() {
-        return aggregates.untrackedListenerSyns + aggregates.untrackedPairSyns + aggregates.untrackedVictimSynAcks;
+        return java.util.Arrays.stream(aggregates.untracked).sum();
     }
 
     /**
@@ -123,12 +123,8 @@ public final class AnomalyDetector implements ConnectionListener {
      * may have been missed; a larger limit costs memory.
      */
     public long untracked(AnomalyType type) {
-        return switch (type) {
-            case SYN_FLOOD -> aggregates.untrackedListenerSyns;
-            case SYN_SCAN -> aggregates.untrackedPairSyns;
-            case SYNACK_BACKSCATTER -> aggregates.untrackedVictimSynAcks;
-            default -> 0;
-        };
+        int table = aggregateTable(type);
+        return table < 0 ? 0 : aggregates.untracked[table];
     }
 
     /**
@@ -138,11 +134,17 @@ public final class AnomalyDetector implements ConnectionListener {
      * code. An anomaly building up more slowly than the table turns over may be missed.
      */
     public long droppedEarly(AnomalyType type) {
+        int table = aggregateTable(type);
+        return table < 0 ? 0 : aggregates.droppedEarly[table];
+    }
+
+    /** The table an aggregate anomaly is counted in, or -1. */
+    private static int aggregateTable(AnomalyType type) {
         return switch (type) {
-            case SYN_FLOOD -> aggregates.droppedEarlyListeners;
-            case SYN_SCAN -> aggregates.droppedEarlyPairs;
-            case SYNACK_BACKSCATTER -> aggregates.droppedEarlyVictims;
-            default -> 0;
+            case SYN_FLOOD -> Aggregates.LISTENERS;
+            case SYN_SCAN -> Aggregates.PAIRS;
+            case SYNACK_BACKSCATTER -> Aggregates.VICTIMS;
+            default -> -1;
         };
     }
 
