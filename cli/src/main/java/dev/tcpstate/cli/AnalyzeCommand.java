@@ -171,7 +171,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         final Map<AnomalyType, Long> notCounted = new EnumMap<>(AnomalyType.class);
         int keyLimit;
 
-        void notCounted(AnomalyDetector d, int limit) {
+        void fullTables(AnomalyDetector d, int limit) {
             keyLimit = limit;
             for (AnomalyType t : AGGREGATE_CODES) {
                 droppedEarly.put(t, d.droppedEarly(t));
@@ -180,7 +180,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
 
         /** One sentence per code and thing its table, full at times, did; none when every key fitted. */
-        List<String> notCountedLines() {
+        List<String> fullTableLines() {
             List<String> lines = new ArrayList<>();
             for (AnomalyType t : AGGREGATE_CODES) {
                 String keys = switch (t) {
@@ -205,15 +205,15 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
     }
 
-    /** The anomalies counted in tables of bounded size, whose keys beyond the bound are not counted. */
+    /** The anomalies counted per key in tables of bounded size ({@code --max-tracked-keys}). */
     static final List<AnomalyType> AGGREGATE_CODES = List.of(AnomalyType.SYN_FLOOD, AnomalyType.SYN_SCAN,
             AnomalyType.SYNACK_BACKSCATTER);
 
-    /** Says on standard error what the aggregate tables of {@code d} could not count, if anything. */
-    static void noteNotCounted(PrintWriter err, AnomalyDetector d, int limit) {
+    /** Says on standard error what the full aggregate tables of {@code d} let go early or left uncounted, if anything. */
+    static void noteFullTables(PrintWriter err, AnomalyDetector d, int limit) {
         Summary s = new Summary();
-        s.notCounted(d, limit);
-        for (String line : s.notCountedLines()) {
+        s.fullTables(d, limit);
+        for (String line : s.fullTableLines()) {
             err.println("tcpstate: note: " + line);
         }
     }
@@ -300,7 +300,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 code = analysis.runDetecting(names, detector);
                 records.close();
                 summary.suppressed(detector.suppressedCounts());
-                summary.notCounted(detector, settings.anomalies().maxTrackedKeys());
+                summary.fullTables(detector, settings.anomalies().maxTrackedKeys());
                 writer.close();
                 spoolOut.flush();
                 if (fmt == Format.JSON) {
@@ -333,9 +333,9 @@ final class AnalyzeCommand implements Callable<Integer> {
         row(out, "anomalies", s.anomalies + (s.suppressedTotal() > 0
                 ? " (and " + s.suppressedTotal() + " repeats not reported)" : ""));
         row(out, "read whole", whole ? "yes" : "no (see the messages on standard error)");
-        List<String> notCounted = s.notCountedLines();
-        for (int i = 0; i < notCounted.size(); i++) {
-            row(out, i == 0 ? "tables full" : "", notCounted.get(i));
+        List<String> fullTables = s.fullTableLines();
+        for (int i = 0; i < fullTables.size(); i++) {
+            row(out, i == 0 ? "tables full" : "", fullTables.get(i));
         }
 
         out.println();

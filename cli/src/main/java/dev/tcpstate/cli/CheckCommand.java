@@ -177,7 +177,7 @@ final class CheckCommand implements Callable<Integer> {
             // connection record is written, so no Zeek view is kept.
             int code = Analysis.of(err, settings, filters, spec.commandLine()).recycleConnections()
                     .withoutZeekView().runDetecting(names, detector);
-            AnalyzeCommand.noteNotCounted(err, detector, settings.anomalies().maxTrackedKeys());
+            AnalyzeCommand.noteFullTables(err, detector, settings.anomalies().maxTrackedKeys());
             o.readWhole = code == ExitCode.OK;
             outcomes.add(o);
         }

@@ -293,7 +293,7 @@ final class LiveCommand implements Callable<Integer> {
         tracker.finish(end);
         detector.finish(end);
         summary.suppressed(detector.suppressedCounts());
-        summary.notCounted(detector, settings.anomalies().maxTrackedKeys());
+        summary.fullTables(detector, settings.anomalies().maxTrackedKeys());
         writer.close();
         out.flush();
 
@@ -466,9 +466,9 @@ final class LiveCommand implements Callable<Integer> {
                 ? " (" + tracker.evictedConnections() + " evicted early: --max-connections)" : ""));
         row(o, "anomalies", s.anomalies + (s.suppressedTotal() > 0
                 ? " (and " + s.suppressedTotal() + " repeats not reported)" : ""));
-        List<String> notCounted = s.notCountedLines();
-        for (int i = 0; i < notCounted.size(); i++) {
-            row(o, i == 0 ? "tables full" : "", notCounted.get(i));
+        List<String> fullTables = s.fullTableLines();
+        for (int i = 0; i < fullTables.size(); i++) {
+            row(o, i == 0 ? "tables full" : "", fullTables.get(i));
         }
         if (pcapFile != null) {
             row(o, "written", pcapFile + (written == null || written < 0 ? " (incomplete: a write failed)"

@@ -17,9 +17,9 @@ final class Batch {
     /**
      * Most records in one batch. The consuming thread reads each record's facts and segment right after another core
      * wrote them; the fewer records in flight, the more of them are still in that core's cache or the shared one
-     * rather than in memory. With 512 records a batch, and four batches in a file pipeline, the connection table's
-     * thread spent less than half as long on its first reads of each packet as with 2048 and eight (async-profiler
-     * CPU samples, {@code connections} on a 21-million-packet capture), and the whole process used 6-15% less CPU.
+     * rather than in memory. With batches of 2048, eight in flight, the connection table's thread spent more than twice
+     * as long on its first reads of each packet as with batches of 512, four in flight (async-profiler CPU samples,
+     * {@code connections} on a 21-million-packet capture), and the whole process 6-15% more CPU.
      */
     static final int RECORDS = 512;
 
