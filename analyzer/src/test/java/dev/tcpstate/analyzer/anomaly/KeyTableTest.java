@@ -95,6 +95,41 @@ class KeyTableTest {
     }
 
     @Test
+    void seenCutoff_dropsTheLongestIdle_andKeepActiveSparesEntriesInAnInterval() {
+        KeyTable<Aggregates.Victim> t = new KeyTable<>();
+        for (int n = 0; n < 1000; n++) {
+            t.add(entry(n), 10_000 + n); // entry n last seen at 10,000 + n
+        }
+        // 1000 entries in 2048 slots: the sample (every slot) sees them all
+        long cutoff = t.seenCutoff(250);
+        assertThat(cutoff).isEqualTo(10_250);
+        t.slot(t.find(key(3))).active = true;
+        int removed = t.removeIdle(cutoff, true);
+        assertThat(removed).isEqualTo(249);
+        for (int n = 0; n < 1000; n++) {
+            assertThat(t.find(key(n)) >= 0).as("entry %d kept", n).isEqualTo(n >= 250 || n == 3);
+        }
+        assertThat(t.size()).isEqualTo(751);
+        // without keepActive the active one goes too
+        assertThat(t.removeIdle(cutoff, false)).isEqualTo(1);
+        assertThat(t.find(key(3))).isEqualTo(-1);
+        assertThat(new KeyTable<Aggregates.Victim>().seenCutoff(10)).isEqualTo(Long.MIN_VALUE);
+    }
+
+    @Test
+    void seenCutoff_samplesALargeTable() {
+        KeyTable<Aggregates.Victim> t = new KeyTable<>();
+        for (int n = 0; n < 100_000; n++) {
+            t.add(entry(n), n);
+        }
+        // 262,144 slots, every 64th sampled (about 1,500 of them hold an entry): an estimate, a quarter give or take
+        // the sample's spread, and always the same for the same table
+        int removed = t.removeIdle(t.seenCutoff(25_000), false);
+        assertThat(removed).isEqualTo(26_084);
+        assertThat(t.size()).isEqualTo(100_000 - removed);
+    }
+
+    @Test
     void keysSharingAll64HashBits_areToldApartByTheirKeys() {
         KeyTable<Aggregates.Victim> t = new KeyTable<>();
         long h = 0x1234_5678_9abc_def1L;
