@@ -209,12 +209,15 @@ final class AnalyzeCommand implements Callable<Integer> {
     static final List<AnomalyType> AGGREGATE_CODES = List.of(AnomalyType.SYN_FLOOD, AnomalyType.SYN_SCAN,
             AnomalyType.SYNACK_BACKSCATTER);
 
-    /** Says on standard error what the full aggregate tables of {@code d} let go early or left uncounted, if anything. */
-    static void noteFullTables(PrintWriter err, AnomalyDetector d, int limit) {
+    /**
+     * Says on standard error what the full aggregate tables of {@code d} let go early or left uncounted, if anything;
+     * each line names {@code subject} (the captures analysed) unless it is null.
+     */
+    static void noteFullTables(PrintWriter err, AnomalyDetector d, int limit, String subject) {
         Summary s = new Summary();
         s.fullTables(d, limit);
         for (String line : s.fullTableLines()) {
-            err.println("tcpstate: note: " + line);
+            err.println("tcpstate: note: " + (subject == null ? "" : subject + ": ") + line);
         }
     }
 

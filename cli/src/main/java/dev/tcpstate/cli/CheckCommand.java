@@ -177,7 +177,9 @@ final class CheckCommand implements Callable<Integer> {
             // connection record is written, so no Zeek view is kept.
             int code = Analysis.of(err, settings, filters, spec.commandLine()).recycleConnections()
                     .withoutZeekView().runDetecting(names, detector);
-            AnalyzeCommand.noteFullTables(err, detector, settings.anomalies().maxTrackedKeys());
+            // with --per-file, each capture is analysed on its own: the note says which
+            AnalyzeCommand.noteFullTables(err, detector, settings.anomalies().maxTrackedKeys(),
+                    subjects.size() > 1 ? o.subject : null);
             o.readWhole = code == ExitCode.OK;
             outcomes.add(o);
         }

@@ -58,6 +58,11 @@ class TrackedKeysTest {
 
         Cli check = Cli.run("check", "--max-tracked-keys", "1", FLOOD);
         assertThat(check.err()).startsWith("tcpstate: note: " + SCAN_NOTE + "\n");
+        // each capture on its own: the note names the one whose table was full
+        String other = Repo.sample("many-short-connections.pcap").toString();
+        Cli perFile = Cli.run("check", "--per-file", "--max-tracked-keys", "1", FLOOD, other);
+        assertThat(perFile.err()).startsWith("tcpstate: note: " + FLOOD + ": " + SCAN_NOTE + "\n")
+                .doesNotContain(other + ": syn_scan");
     }
 
     @Test
