@@ -129,18 +129,6 @@ final class PairTable<E extends PairKey> {
         remember(replacement, e.hash);
     }
 
-    /** Removes and returns the entry for {@code k}'s socket pair, or null. */
-    @SuppressWarnings("unchecked")
-    E remove(PairKey k) {
-        int i = indexOf(k);
-        if (i < 0) {
-            return null;
-        }
-        E e = (E) slots[i];
-        removeAt(i);
-        return e;
-    }
-
     /** Removes {@code e} itself if it is the entry of its socket pair. */
     boolean removeExact(E e) {
         int mask = slots.length - 1;
