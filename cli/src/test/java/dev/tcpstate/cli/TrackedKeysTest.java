@@ -30,6 +30,14 @@ class TrackedKeysTest {
     }
 
     @Test
+    void liveSaysItInItsSummaryToo() {
+        Cli live = Cli.run("live", "--replay", FLOOD, "--max-tracked-keys", "1");
+        assertThat(live.exitCode()).as(live.err()).isZero();
+        assertThat(live.out()).contains("\ntables full     " + SCAN_NOTE + "\n");
+        assertThat(Cli.run("live", "--replay", FLOOD).out()).doesNotContain("tables full");
+    }
+
+    @Test
     void analyzeJsonCountsEveryTable() throws Exception {
         JsonNode full = Json.mapper().readTree(Cli.run("analyze", "--format", "json", "--max-tracked-keys", "1",
                 FLOOD).out());
