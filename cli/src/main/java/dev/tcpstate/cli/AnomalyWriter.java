@@ -184,17 +184,10 @@ abstract class AnomalyWriter implements AutoCloseable {
                 b.raw('*');
                 return;
             }
-            boolean v6 = a.ipVersion() == 6;
-            if (v6) {
-                b.raw('[');
-            }
             if (orig) {
-                b.addressText(a.ipVersion(), a.origHi(), a.origLo());
+                b.hostText(a.ipVersion(), a.origHi(), a.origLo());
             } else {
-                b.addressText(a.ipVersion(), a.respHi(), a.respLo());
-            }
-            if (v6) {
-                b.raw(']');
+                b.hostText(a.ipVersion(), a.respHi(), a.respLo());
             }
             Integer port = orig ? origPort(a) : respPort(a);
             if (port != null) {

@@ -160,13 +160,7 @@ abstract class ConnectionWriter implements AutoCloseable {
 
         /** ADDR:PORT, IPv6 as [ADDR]:PORT ({@link Addresses#endpoint}). */
         private static void endpoint(JsonBuffer b, int ipVersion, long hi, long lo, int port) {
-            if (ipVersion == 6) {
-                b.raw('[');
-                b.addressText(ipVersion, hi, lo);
-                b.raw(']');
-            } else {
-                b.addressText(ipVersion, hi, lo);
-            }
+            b.hostText(ipVersion, hi, lo);
             b.raw(':');
             b.number(port);
         }

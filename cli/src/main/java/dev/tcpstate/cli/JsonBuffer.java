@@ -380,6 +380,17 @@ final class JsonBuffer {
         raw('"');
     }
 
+    /** An address as it stands before {@code :PORT} ({@link Addresses#endpoint}): an IPv6 one in brackets. */
+    void hostText(int ipVersion, long hi, long lo) {
+        if (ipVersion == 6) {
+            raw('[');
+            addressText(ipVersion, hi, lo);
+            raw(']');
+        } else {
+            addressText(ipVersion, hi, lo);
+        }
+    }
+
     /** An address as {@link Addresses#format} writes it (ASCII); IPv4 without an intermediate String. */
     void addressText(int ipVersion, long hi, long lo) {
         if (ipVersion != 4) {
