@@ -125,6 +125,21 @@ class TrackerTest {
             f.client(S);
             assertThat(f.conn().incarnation()).isEqualTo(1);
         }
+
+        @Test
+        void numberIsRememberedUntilExactly2MslPlusSlackAfterTheConnectionLeft() {
+            for (long early : new long[] {1, 0}) {
+                Flow f = Flow.closedByClient();
+                // TIME-WAIT began with the server's FIN, the packet before the last; the connection left 2*MSL later
+                long expiry = f.time - Flow.MS + 60 * SEC + 120 * SEC;
+                f.tracker.advanceTime(expiry - 1);
+                f.time = expiry - early - Flow.MS;
+                f.clientSeq = 0x2000;
+                f.client(S);
+                assertThat(f.conn().incarnation()).as("SYN %d ns before the memory ends", early)
+                        .isEqualTo(early == 1 ? 2 : 1);
+            }
+        }
     }
 
     @Nested
