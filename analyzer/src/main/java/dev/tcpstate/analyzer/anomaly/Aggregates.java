@@ -216,6 +216,19 @@ final class Aggregates {
     /** Per table: keys that left it full before two idle windows, to make room ({@link #makeRoom}). */
     final long[] droppedEarly = new long[3];
 
+    /**
+     * Entries that recycled connection marks pointed at, whose reference counts are still to be decremented
+     * ({@link #release}); null where none.
+     */
+    private final Entry[] released = new Entry[RELEASE_BATCH];
+    private int releasedCount;
+    /**
+     * Marks are recycled a minute or more after their connection began, when the entries they point at are long out of
+     * cache: decremented one at a time, as each connection starts, each count is a cache miss the packet waits for;
+     * decremented in a batch, in a loop that does nothing else, the misses overlap.
+     */
+    private static final int RELEASE_BATCH = 96;
+
     Aggregates(AnomalySettings settings, AnomalyDetector out) {
         this.settings = settings;
         this.out = out;
@@ -353,6 +366,35 @@ final class Aggregates {
             m.scan.winCompleted++;
         }
         halfOpenEnded(m);
+    }
+
+    /**
+     * Recycled connection marks let go of the entries they pointed at (each may be null). Their reference counts go
+     * down at the next {@link #settleReleases}, which comes before anything reads a count.
+     */
+    void release(Entry listener, Entry scan, Entry victim) {
+        if (releasedCount + 3 > RELEASE_BATCH) {
+            settleReleases();
+        }
+        Entry[] r = released;
+        int n = releasedCount;
+        r[n] = listener;
+        r[n + 1] = scan;
+        r[n + 2] = victim;
+        releasedCount = n + 3;
+    }
+
+    /** Applies the releases not yet counted ({@link #release}). */
+    void settleReleases() {
+        Entry[] r = released;
+        for (int i = 0, n = releasedCount; i < n; i++) {
+            Entry e = r[i];
+            if (e != null) {
+                e.refs--;
+                r[i] = null;
+            }
+        }
+        releasedCount = 0;
     }
 
     /** The connection stopped being half-open (completed, reset or gone). */
@@ -646,6 +688,7 @@ final class Aggregates {
 
     private void dropIdle(long t) {
         nextSweep = t + SWEEP_EVERY_NANOS;
+        settleReleases(); // the reference counts are read below
         droppedListeners.releaseTo(freeListeners);
         droppedPairs.releaseTo(freePairs);
         droppedVictims.releaseTo(freeVictims);
@@ -690,6 +733,7 @@ final class Aggregates {
      * every tens of thousands of new keys. Returns how many left.
      */
     private int makeRoom(KeyTable<?> table) {
+        settleReleases(); // dropped entries go to their free lists by their reference counts
         int n = table.removeIdle(table.seenCutoff(Math.max(1, settings.maxTrackedKeys() / 4)), true);
         if (table == listeners) {
             dropListeners(n);

@@ -662,6 +662,11 @@ public final class AnomalyDetector implements ConnectionListener {
 
     // ======================================================================================== reporting
 
+    /** The aggregate detectors (for tests). */
+    Aggregates aggregates() {
+        return aggregates;
+    }
+
     private ConnMarks marks(Connection c) {
         Object a = c.attachment();
         if (a instanceof ConnMarks m) {
@@ -671,7 +676,7 @@ public final class AnomalyDetector implements ConnectionListener {
         if (m == null) {
             m = new ConnMarks(c.firstTimeNanos());
         } else {
-            m.reset(c.firstTimeNanos());
+            m.reset(c.firstTimeNanos(), aggregates);
         }
         c.attach(m);
         return m;

@@ -53,8 +53,11 @@ final class ConnMarks {
         since1 = firstTime;
     }
 
-    /** Back to the marks of a new connection, keeping the arrays (the detector recycles marks). */
-    void reset(long firstTime) {
+    /**
+     * Back to the marks of a new connection, keeping the arrays (the detector recycles marks). The links to aggregate
+     * entries are handed to {@code links}, which lets go of them ({@link Aggregates#release}).
+     */
+    void reset(long firstTime, Aggregates links) {
         transPacket0 = transPacket1 = 0;
         transFrom0 = transFrom1 = null;
         transFromSince0 = transFromSince1 = 0;
@@ -70,10 +73,11 @@ final class ConnMarks {
         respEverEstablished = false;
         synAckCount = 0;
         unsolicitedSynAck = false;
-        pointAt((Aggregates.Listener) null);
+        links.release(listener, scan, victim);
+        listener = null;
         halfOpen = false;
-        pointAt((Aggregates.ScanPair) null);
-        pointAt((Aggregates.Victim) null);
+        scan = null;
+        victim = null;
         endedByReuse = false;
     }
 

@@ -2,6 +2,7 @@ package dev.tcpstate.analyzer.anomaly;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConnMarksTest {
@@ -22,7 +23,7 @@ class ConnMarksTest {
         for (int code = 0; code < ConnMarks.COUNTED_CODES; code++) {
             assertThat(m.reports(code)).as("code %d", code).isEqualTo((byte) (code % 5));
         }
-        m.reset(0);
+        m.reset(0, new Aggregates(AnomalySettings.DEFAULTS, null));
         for (int code = 0; code < ConnMarks.COUNTED_CODES; code++) {
             assertThat(m.reports(code)).as("code %d", code).isZero();
         }
@@ -44,5 +45,40 @@ class ConnMarksTest {
         m.countReport(15);
         assertThat(m.reports(15)).isEqualTo((byte) 1);
         assertThat(m.reports(16)).isZero();
+    }
+
+    @Test
+    void recycledMarksLetGoOfTheirEntries_andTheCountsSettleExactly() {
+        Aggregates agg = new Aggregates(AnomalySettings.DEFAULTS, null);
+        dev.tcpstate.parsers.decode.TcpPacket p = new dev.tcpstate.parsers.decode.TcpPacket();
+        List<ConnMarks> marks = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            p.packetNumber = i + 1;
+            p.timestampNanos = Wire.BASE + i * Wire.MS;
+            p.ipVersion = 4;
+            p.srcLo = Wire.ip(10, 0, 0, 1 + i % 5); // five sources, so five scan pairs of 20 connections each
+            p.srcPort = 40000 + i;
+            p.dstLo = Wire.ip(192, 0, 2, 1);
+            p.dstPort = 80;
+            p.flags = dev.tcpstate.parsers.decode.TcpPacket.SYN;
+            ConnMarks m = new ConnMarks(p.timestampNanos);
+            agg.onSyn(m, p);
+            marks.add(m);
+        }
+        Aggregates.Listener listener = marks.get(0).listener;
+        List<Aggregates.ScanPair> pairs = marks.subList(0, 5).stream().map(m -> m.scan).toList();
+        assertThat(listener.refs).isEqualTo(100);
+        assertThat(pairs).extracting(s -> s.refs).containsExactly(20, 20, 20, 20, 20);
+
+        for (int i = 0; i < 70; i++) {
+            marks.get(i).reset(0, agg);
+            assertThat(marks.get(i).listener).isNull();
+            assertThat(marks.get(i).scan).isNull();
+        }
+        agg.settleReleases();
+        assertThat(listener.refs).isEqualTo(30);
+        assertThat(pairs).extracting(s -> s.refs).containsExactly(6, 6, 6, 6, 6);
+        agg.settleReleases(); // nothing is released twice
+        assertThat(listener.refs).isEqualTo(30);
     }
 }

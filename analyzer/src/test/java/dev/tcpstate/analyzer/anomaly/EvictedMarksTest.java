@@ -52,6 +52,7 @@ class EvictedMarksTest {
         assertThat(last.halfOpen).isTrue();
         // One listener entry for 192.0.2.1:80; only the live connections' marks point at it (the evicted ones'
         // marks were reused, and their pointers moved with them).
+        detector.aggregates().settleReleases();
         assertThat(last.listener.refs).isEqualTo(tracker.liveConnections());
     }
 }
