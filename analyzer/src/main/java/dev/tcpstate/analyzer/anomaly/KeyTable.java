@@ -128,23 +128,47 @@ final class KeyTable<E extends Aggregates.Entry> {
 
     /** As {@link #removeIdle(long)}, leaving in the table, with {@code keepActive}, the entries inside an interval. */
     int removeIdle(long idleBefore, boolean keepActive) {
+        // First the slots idle long enough, from the hashes and times alone; then, in a loop of their own, whether each
+        // of those entries is inside an interval. The entries are out of cache, and a loop that reads nothing but
+        // them has many of their misses under way at once, where the pass over the whole table had one or two.
+        int[] idle = this.idle;
         int n = 0;
         for (int i = 0; i < slots.length; i++) {
-            long h = meta[2 * i];
-            if (h != 0 && meta[2 * i + 1] < idleBefore && !(keepActive && slots[i].active)) {
-                if (n == removed.length) {
-                    removed = Arrays.copyOf(removed, n * 2);
-                    removedHashes = Arrays.copyOf(removedHashes, n * 2);
+            if (meta[2 * i] != 0 && meta[2 * i + 1] < idleBefore) {
+                if (n == idle.length) {
+                    idle = this.idle = Arrays.copyOf(idle, n * 2);
                 }
-                removed[n] = slots[i];
-                removedHashes[n++] = h;
+                idle[n++] = i;
             }
+        }
+        if (keepActive) {
+            int kept = 0;
+            for (int k = 0; k < n; k++) {
+                int i = idle[k];
+                if (!slots[i].active) {
+                    idle[kept++] = i;
+                }
+            }
+            n = kept;
+        }
+        if (n > removed.length) {
+            int size = Math.max(n, removed.length * 2);
+            removed = Arrays.copyOf(removed, size);
+            removedHashes = Arrays.copyOf(removedHashes, size);
+        }
+        for (int k = 0; k < n; k++) {
+            int i = idle[k];
+            removed[k] = slots[i];
+            removedHashes[k] = meta[2 * i];
         }
         for (int k = 0; k < n; k++) {
             removeExact(removed[k], removedHashes[k]);
         }
         return n;
     }
+
+    /** Slots found idle by the last {@link #removeIdle}, in slot order. */
+    private int[] idle = new int[16];
 
     /**
      * A time before which about {@code n} of the entries were last seen, estimated from the last-seen times of up to
