@@ -37,7 +37,7 @@ public final class ConnectionTracker {
     private final PairKey probe = new PairKey();
     private final TimerQueue timers = new TimerQueue();
     /** Last incarnation numbers of socket pairs whose connection left, in order of expiry (replaced ones included). */
-    private final ArrayDeque<Retired> retiredOrder = new ArrayDeque<>();
+    private final RetiredQueue retiredOrder = new RetiredQueue();
     /** Expired entries, reused for the next connection that leaves (they are long-lived, so worth recycling). */
     private final ArrayDeque<Retired> retiredFree = new ArrayDeque<>();
     /** Connections that left the table, for reuse (only when {@link #recycleConnections()} was called). */
@@ -61,6 +61,54 @@ public final class ConnectionTracker {
     private static final class Retired extends PairKey {
         int incarnation;
         long expiresNanos;
+    }
+
+    /** A FIFO ring of retired records that also lets {@link #readAhead} look at the ones that come next. */
+    private static final class RetiredQueue {
+        private Retired[] ring = new Retired[256];
+        private int first, count;
+        /** Records taken so far, and how many {@link #upcoming} has handed out. */
+        private long polled, handedOut;
+
+        void add(Retired r) {
+            if (count == ring.length) {
+                Retired[] bigger = new Retired[ring.length * 2];
+                for (int k = 0; k < count; k++) {
+                    bigger[k] = ring[(first + k) & (ring.length - 1)];
+                }
+                ring = bigger;
+                first = 0;
+            }
+            ring[(first + count) & (ring.length - 1)] = r;
+            count++;
+        }
+
+        Retired peek() {
+            return count == 0 ? null : ring[first];
+        }
+
+        void poll() {
+            ring[first] = null;
+            first = (first + 1) & (ring.length - 1);
+            count--;
+            polled++;
+        }
+
+        /** As {@link TimerQueue#upcoming}: the next records not handed out before, when few are left ahead. */
+        int upcoming(PairKey[] out, int max) {
+            long ahead = Math.max(0, handedOut - polled);
+            if (ahead >= max / 2 || ahead >= count) {
+                handedOut = Math.max(handedOut, polled);
+                return 0;
+            }
+            int end = (int) Math.min(count, ahead + max);
+            int n = 0;
+            for (int k = (int) ahead; k < end; k++) {
+                out[n++] = ring[(first + k) & (ring.length - 1)];
+            }
+            handedOut = polled + end;
+            return n;
+        }
     }
 
     public ConnectionTracker(AnalyzerSettings settings, ConnectionListener listener) {
@@ -289,6 +337,7 @@ public final class ConnectionTracker {
             c.queuedAtNanos = Endpoint.NO_TIMER;
             runTimers(c, at);
         }
+        readAhead();
         Retired r;
         while ((r = retiredOrder.peek()) != null && r.expiresNanos <= now) {
             retiredOrder.poll();
@@ -300,6 +349,54 @@ public final class ConnectionTracker {
         // from the start (the first timer is seconds into a capture), and the compiled packet path has both.
         nextDue = Math.min(Math.min(timers.peekAt(), r == null ? Long.MAX_VALUE : r.expiresNanos),
                 now + RECHECK_NANOS);
+    }
+
+    private final Connection[] ahead = new Connection[READ_AHEAD];
+    private final PairKey[] aheadRetired = new PairKey[READ_AHEAD];
+    private static final int READ_AHEAD = 16;
+    /** What {@link #readAhead} read, kept so the reads are not optimized away. */
+    private long readAheadSink;
+
+    /**
+     * Reads ahead of their deadlines, a handful at a time, what the next timers and expiring retired records will
+     * touch. By its deadline a connection in TIME-WAIT has been out of cache for a minute, and its timer follows a
+     * chain of objects (the connection, its endpoints, their state paths, its slot in the table), each a cache miss
+     * the timer waits for; a retired record's expiry looks up its slot the same way. Read here, in loops that do
+     * nothing else, one loop per link of the chain, the misses of the handful overlap, and the timers find the
+     * objects in cache.
+     */
+    private void readAhead() {
+        long sink = 0;
+        Connection[] cs = ahead;
+        int n = timers.upcoming(cs, READ_AHEAD);
+        for (int i = 0; i < n; i++) {
+            Connection c = cs[i];
+            sink += c.queuedAtNanos + c.hash + c.generation;
+        }
+        for (int i = 0; i < n; i++) {
+            Connection c = cs[i];
+            Endpoint o = c.orig, r = c.resp;
+            sink += o.timerAtNanos + r.timerAtNanos + o.stateSinceNanos + r.stateSinceNanos + table.readHome(c.hash);
+        }
+        for (int i = 0; i < n; i++) {
+            Connection c = cs[i];
+            sink += c.orig.path.size() + c.resp.path.size();
+        }
+        for (int i = 0; i < n; i++) {
+            Connection c = cs[i];
+            sink += c.orig.path.dataLength() + c.resp.path.dataLength();
+            cs[i] = null;
+        }
+        PairKey[] rs = aheadRetired;
+        int m = retiredOrder.upcoming(rs, READ_AHEAD);
+        for (int i = 0; i < m; i++) {
+            sink += rs[i].hash;
+        }
+        for (int i = 0; i < m; i++) {
+            sink += table.readHome(rs[i].hash);
+            rs[i] = null;
+        }
+        readAheadSink += sink;
     }
 
     /**

@@ -68,6 +68,15 @@ final class PairTable<E extends PairKey> {
         }
     }
 
+    /**
+     * Reads the home slot of {@code hash} and returns a number made of what it holds: only to bring the slot into
+     * cache before an operation on an entry with that hash.
+     */
+    long readHome(long hash) {
+        int i = home(hash);
+        return hashes[i] + (slots[i] == null ? 0 : 1);
+    }
+
     /** The entry for {@code k}'s socket pair, or null. */
     @SuppressWarnings("unchecked")
     E get(PairKey k) {

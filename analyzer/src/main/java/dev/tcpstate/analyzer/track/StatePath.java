@@ -52,6 +52,11 @@ public final class StatePath {
         size++;
     }
 
+    /** The capacity of the step array (read only to bring it into cache ahead of a step). */
+    int dataLength() {
+        return data.length;
+    }
+
     /** Back to an empty path from CLOSED, keeping the array. */
     void reset() {
         initial = TcpState.CLOSED;

@@ -58,6 +58,33 @@ final class TimerQueue {
         return h == HEAP ? heap.gen[0] : runs[h].gen[runs[h].first];
     }
 
+    /**
+     * Puts in {@code out} the connections of the entries that come next in each run and have not been handed out this
+     * way before, at most {@code max} in all, when a run has fewer than {@code max / 2} such entries left ahead of its
+     * head; returns how many. For reading them ahead ({@link ConnectionTracker}): each is out of cache by its deadline.
+     */
+    int upcoming(Connection[] out, int max) {
+        int n = 0;
+        for (int i = 0; i < RUNS && n < max; i++) {
+            Run r = runs[i];
+            long ahead = r.handedOut - r.polled;
+            if (ahead < 0) {
+                r.handedOut = r.polled;
+                ahead = 0;
+            }
+            if (ahead >= max / 2 || ahead >= r.count) {
+                continue;
+            }
+            int mask = r.at.length - 1;
+            int end = (int) Math.min(r.count, ahead + (max - n));
+            for (int k = (int) ahead; k < end; k++) {
+                out[n++] = r.conn[(r.first + k) & mask];
+            }
+            r.handedOut = r.polled + end;
+        }
+        return n;
+    }
+
     void add(long deadline, Connection c) {
         long seq = sequence++;
         size++;
@@ -137,6 +164,8 @@ final class TimerQueue {
         int[] gen = new int[256];
         int first;
         int count;
+        /** Entries taken from the run so far, and how many of its entries {@link #upcoming} has handed out. */
+        long polled, handedOut;
 
         long lastAt() {
             return at[(first + count - 1) & (at.length - 1)];
@@ -158,11 +187,13 @@ final class TimerQueue {
             conn[first] = null;
             first = (first + 1) & (at.length - 1);
             count--;
+            polled++;
         }
 
         void clear() {
             Arrays.fill(conn, null);
             first = 0;
+            polled += count;
             count = 0;
         }
 

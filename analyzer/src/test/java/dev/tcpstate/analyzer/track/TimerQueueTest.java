@@ -92,4 +92,42 @@ class TimerQueueTest {
         q.clear();
         assertThat(q.isEmpty()).isTrue();
     }
+
+    private static List<Integer> ids(Connection[] out, int n) {
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(out[i].incarnation);
+        }
+        return ids;
+    }
+
+    @Test
+    void upcomingHandsOutTheNextEntriesOfEachRunOnce_andMoreWhenFewAreLeftAhead() {
+        TimerQueue q = new TimerQueue();
+        for (int i = 0; i < 20; i++) {
+            q.add(100 + i, connection(i)); // one run: deadlines in order
+        }
+        q.add(50, connection(100)); // a second run (50 is earlier than the first run's last deadline)
+        q.add(51, connection(101));
+        Connection[] out = new Connection[8];
+        assertThat(ids(out, q.upcoming(out, 8))).as("at most eight in all").containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+        assertThat(ids(out, q.upcoming(out, 8))).as("eight are ahead in the first run, none in the second")
+                .containsExactly(100, 101);
+        assertThat(q.upcoming(out, 8)).isZero();
+        for (int i = 0; i < 6; i++) {
+            q.poll(); // 50, 51, then 0..3 of the first run
+        }
+        assertThat(q.upcoming(out, 8)).as("4..7 ahead of the head: not fewer than half of eight").isZero();
+        q.poll();
+        assertThat(q.peekConnection().incarnation).isEqualTo(5);
+        assertThat(ids(out, q.upcoming(out, 8))).containsExactly(8, 9, 10, 11, 12, 13, 14, 15);
+        for (int i = 0; i < 12; i++) {
+            q.poll(); // 5..16: one past what was handed out
+        }
+        assertThat(ids(out, q.upcoming(out, 8))).containsExactly(17, 18, 19);
+        assertThat(q.upcoming(out, 8)).isZero();
+        q.clear();
+        q.add(7, connection(200));
+        assertThat(ids(out, q.upcoming(out, 8))).containsExactly(200);
+    }
 }
