@@ -21,4 +21,11 @@ public interface ConnectionListener {
 
     /** The connection left the table; it is final and will not be reported again. */
     void onConnectionEnd(Connection c);
+
+    /**
+     * A segment the tracker will be given soon ({@link ConnectionTracker#lookAhead}): a listener that looks things up
+     * in large tables per segment may read the places it will look. Must change nothing that is observable.
+     */
+    default void lookAhead(TcpPacket p) {
+    }
 }

@@ -157,7 +157,7 @@ final class Analysis {
                 PacketDecoder decoder = new PacketDecoder(decoderOptions);
                 decoder.setProblemListener((record, reason, message) ->
                         printer.accept(new CaptureProblem(name, record.fileOffset, record.packetNumber, false, message)));
-                new DecodePipeline(reader, decoder).run((r, result, tcp) -> {
+                new DecodePipeline(reader, decoder).lookingAhead(tracker::lookAhead).run((r, result, tcp) -> {
                     if (stopped) {
                         return;
                     }

@@ -300,6 +300,21 @@ final class Aggregates {
         }
     }
 
+    private final Key aheadProbe = new Key();
+    private long lookAheadSink;
+
+    /**
+     * A segment {@link #onSyn} may be given soon (see {@link AnomalyDetector#lookAhead}): for a SYN, reads the slots
+     * of its listener and of its source/target pair in their tables.
+     */
+    void lookAhead(TcpPacket p) {
+        if ((p.flags & (TcpPacket.SYN | TcpPacket.ACK | TcpPacket.RST)) == TcpPacket.SYN) {
+            long s = listeners.readHome(aheadProbe.set(p.ipVersion, p.dstHi, p.dstLo, 0, 0, p.dstPort));
+            s += pairs.readHome(aheadProbe.set(p.ipVersion, p.srcHi, p.srcLo, p.dstHi, p.dstLo, 0));
+            lookAheadSink += s;
+        }
+    }
+
     /** A SYN-ACK; {@code first}: the responder's first one on this connection. */
     void onSynAck(ConnMarks m, TcpPacket p, boolean first, boolean unsolicited) {
         long t = p.timestampNanos;

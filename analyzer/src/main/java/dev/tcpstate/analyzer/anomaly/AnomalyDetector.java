@@ -231,6 +231,12 @@ public final class AnomalyDetector implements ConnectionListener {
         next.onTransition(c, e, from, to, packet, timeNanos);
     }
 
+    /** Reads ahead where a SYN will be counted in the flood and scan tables ({@link ConnectionListener#lookAhead}). */
+    @Override
+    public void lookAhead(TcpPacket p) {
+        aggregates.lookAhead(p);
+    }
+
     @Override
     public void onPacket(Connection c, TcpPacket p, boolean fromOriginator) {
         ConnMarks m = marks(c);

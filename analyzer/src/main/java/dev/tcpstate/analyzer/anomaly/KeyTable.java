@@ -59,6 +59,15 @@ final class KeyTable<E extends Aggregates.Entry> {
         return ((int) (hash ^ (hash >>> 32)) * 0x9E3779B9) >>> shift;
     }
 
+    /**
+     * Reads the home slot of {@code probe}'s key and returns a number made of what it holds: only to bring the slot
+     * into cache before a {@link #find} or {@link #add} of that key.
+     */
+    long readHome(Aggregates.Key probe) {
+        int i = home(probe.hash);
+        return tags[i] + (slots[i] == null ? 0 : 1);
+    }
+
     /** The slot of the entry equal to {@code probe}, or -1. */
     int find(Aggregates.Key probe) {
         byte tag = probe.tag;

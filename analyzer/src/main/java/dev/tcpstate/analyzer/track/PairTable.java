@@ -70,7 +70,7 @@ final class PairTable<E extends PairKey> {
 
     /**
      * Reads the home slot of {@code hash} and returns a number made of what it holds: only to bring the slot into
-     * cache before an operation on an entry with that hash.
+     * cache before a lookup or change of an entry with that hash.
      */
     long readHome(long hash) {
         int i = home(hash);

@@ -31,7 +31,43 @@ final class CaptureRun {
     }
 
     static CaptureRun of(Path file, AnomalySettings settings) throws IOException {
+        return of(file, settings, 0);
+    }
+
+    /**
+     * With {@code lookAhead} above 0, the tracker is shown each run of that many segments
+     * ({@link ConnectionTracker#lookAhead}) before it is given them, as the decoding pipeline does with its batches.
+     */
+    static CaptureRun of(Path file, AnomalySettings settings, int lookAhead) throws IOException {
         CaptureRun run = new CaptureRun(settings);
+        if (lookAhead > 0) {
+            ConnectionTracker tracker = new ConnectionTracker(AnalyzerSettings.DEFAULTS, run.detector);
+            List<TcpPacket> segments = new ArrayList<>();
+            long last = Long.MIN_VALUE;
+            try (CaptureReader reader = Captures.open(file.toString(), problem -> { })) {
+                PacketDecoder decoder = new PacketDecoder();
+                PacketRecord rec = new PacketRecord();
+                TcpPacket p = new TcpPacket();
+                while (reader.next(rec)) {
+                    last = Math.max(last, rec.timestampNanos);
+                    if (decoder.decode(rec, p) == DecodeResult.TCP) {
+                        TcpPacket copy = new TcpPacket();
+                        copy.copyFrom(p);
+                        segments.add(copy);
+                    }
+                }
+            }
+            for (int from = 0; from < segments.size(); from += lookAhead) {
+                List<TcpPacket> batch = segments.subList(from, Math.min(segments.size(), from + lookAhead));
+                batch.forEach(tracker::lookAhead);
+                for (TcpPacket p : batch) {
+                    tracker.onPacket(p);
+                    run.packets++;
+                }
+            }
+            run.detector.finish(tracker, last);
+            return run;
+        }
         ConnectionTracker tracker = new ConnectionTracker(AnalyzerSettings.DEFAULTS, run.detector);
         PacketDecoder decoder = new PacketDecoder();
         PacketRecord rec = new PacketRecord();

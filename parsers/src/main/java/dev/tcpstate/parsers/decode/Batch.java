@@ -126,9 +126,20 @@ final class Batch {
     }
 
     private static final DecodeResult[] RESULTS = DecodeResult.values();
+    private static final byte TCP = (byte) DecodeResult.TCP.ordinal();
 
-    /** Hands every record of this batch, with what the decoder found, to {@code sink}; {@code view} is reused. */
-    void deliver(DecodePipeline.Sink sink, PacketRecord view) {
+    /**
+     * Hands every record of this batch, with what the decoder found, to {@code sink}; {@code view} is reused. First,
+     * if {@code lookAhead} is not null, every TCP segment goes to it ({@link DecodePipeline#lookingAhead}).
+     */
+    void deliver(DecodePipeline.Sink sink, PacketRecord view, Consumer<TcpPacket> lookAhead) {
+        if (lookAhead != null) {
+            for (int i = 0; i < count; i++) {
+                if (result[i] == TCP) {
+                    lookAhead.accept(tcp[i]);
+                }
+            }
+        }
         for (int i = 0; i < count; i++) {
             view(i, view);
             DecodeResult r = RESULTS[result[i]];

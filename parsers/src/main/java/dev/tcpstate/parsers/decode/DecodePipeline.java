@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.function.Consumer;
 
 /**
  * Reads and decodes a capture on a thread of its own while the caller consumes the decoded packets on its thread, in
@@ -38,10 +39,22 @@ public final class DecodePipeline {
 
     private final CaptureReader reader;
     private final PacketDecoder decoder;
+    private Consumer<TcpPacket> lookAhead;
 
     public DecodePipeline(CaptureReader reader, PacketDecoder decoder) {
         this.reader = reader;
         this.decoder = decoder;
+    }
+
+    /**
+     * Has every TCP segment of a batch shown to {@code lookAhead} before the batch's records go to the sink: a consumer
+     * that will look up what a segment belongs to in tables larger than the cache can read the places it will look,
+     * one segment after another, so that those cache misses overlap instead of each stalling its segment's handling.
+     * {@code lookAhead} must not change anything the sink depends on.
+     */
+    public DecodePipeline lookingAhead(Consumer<TcpPacket> lookAhead) {
+        this.lookAhead = lookAhead;
+        return this;
     }
 
     private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES);
@@ -68,7 +81,7 @@ public final class DecodePipeline {
                 if (b.count < 0) {
                     break;
                 }
-                b.deliver(sink, view);
+                b.deliver(sink, view, lookAhead);
                 boolean last = b.last;
                 b.clear();
                 // Emptied batches go back two at a time. The reading thread, faster than this one, mostly waits for

@@ -132,7 +132,7 @@ public final class LivePipeline {
                 if (b.count < 0) {
                     break;
                 }
-                b.deliver(sink, view);
+                b.deliver(sink, view, null);
                 boolean last = b.last;
                 b.clear();
                 free.put(b);

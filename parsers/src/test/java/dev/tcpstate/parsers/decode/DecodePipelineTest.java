@@ -87,4 +87,26 @@ class DecodePipelineTest {
             assertThat(ports.get(i)).isEqualTo(1 + i);
         }
     }
+
+    @Test
+    void lookAheadSeesEverySegmentOfABatchOnceBeforeTheSinkGetsAnyOfThem() throws IOException {
+        byte[] bytes = capture();
+        CaptureReader reader = Captures.open("ahead.pcap", new ByteArrayInputStream(bytes), p -> { });
+        List<Integer> seenAhead = new ArrayList<>();
+        List<Integer> delivered = new ArrayList<>();
+        new DecodePipeline(reader, new PacketDecoder(DecoderOptions.defaults()))
+                .lookingAhead(tcp -> seenAhead.add(tcp.dstPort))
+                .run((r, result, tcp) -> {
+                    int port = tcp.dstPort;
+                    // this record's batch was looked at whole: up to the end of the batch, or of the capture
+                    int batchEnd = Math.min(RECORDS, ((port - 1) / Batch.RECORDS + 1) * Batch.RECORDS);
+                    assertThat(seenAhead).hasSize(batchEnd);
+                    delivered.add(port);
+                });
+        assertThat(seenAhead).hasSize(RECORDS);
+        for (int i = 0; i < RECORDS; i++) {
+            assertThat(seenAhead.get(i)).isEqualTo(1 + i);
+        }
+        assertThat(delivered).isEqualTo(seenAhead);
+    }
 }
