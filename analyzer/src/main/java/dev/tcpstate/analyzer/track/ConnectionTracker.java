@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.Queue;
 
 /**
@@ -168,8 +167,11 @@ public final class ConnectionTracker {
 
     /**
      * Caps the table at {@code max} live connections: when a new connection would exceed it, the least recently
-     * active connections (about 1% of the cap) leave the table at once, as they stand, marked
-     * {@link Connection#wasEvicted()}. Memory then stays bounded however many connections never end.
+     * active connections (a tenth of the cap) leave the table at once, as they stand, marked
+     * {@link Connection#wasEvicted()}. Memory then stays bounded however many connections never end (in a SYN flood
+     * every SYN opens one). The incarnation number of an evicted connection's socket pair is not remembered: a later
+     * segment of the pair starts a connection numbered 1. Finding them walks the whole table, so they go a tenth at a time: under a flood the table
+     * is walked once per tenth of the cap of new connections.
      */
     public void setMaxLiveConnections(int max) {
         if (max < 1) {
@@ -529,17 +531,23 @@ public final class ConnectionTracker {
         }
         c.removed = true;
         live--;
-        Retired r = retiredFree.pollLast();
-        if (r == null) {
-            r = new Retired();
-        }
-        r.setPair(c);
-        r.incarnation = c.incarnation;
-        r.expiresNanos = at + settings.incarnationMemoryNanos();
-        table.replace(c, r);
-        retiredOrder.add(r);
-        if (r.expiresNanos < nextDue) {
-            nextDue = r.expiresNanos;
+        if (c.evicted) {
+            // No incarnation record: under a flood of connections that never end, records kept for minutes would
+            // grow with the flood just as the connections would have.
+            table.removeExact(c);
+        } else {
+            Retired r = retiredFree.pollLast();
+            if (r == null) {
+                r = new Retired();
+            }
+            r.setPair(c);
+            r.incarnation = c.incarnation;
+            r.expiresNanos = at + settings.incarnationMemoryNanos();
+            table.replace(c, r);
+            retiredOrder.add(r);
+            if (r.expiresNanos < nextDue) {
+                nextDue = r.expiresNanos;
+            }
         }
         emitted++;
         listener.onConnectionEnd(c);
@@ -580,28 +588,79 @@ public final class ConnectionTracker {
         remove(c, p.timestampNanos); // the new connection's create() replaces the retired record
     }
 
-    /** Makes room under the cap: the least recently active connections leave, oldest first. */
+    /**
+     * Makes room under the cap: the least recently active connections leave (by last activity, then first packet), in
+     * the order of the table's slots. One pass over the table gathers every live connection and the time it was last
+     * active, and a selection over those times finds how far back the tenth to leave reaches: under a flood the table
+     * is this full again and again, and a heap or a sort of the connections themselves would read them again, out of
+     * cache, at every comparison.
+     */
     private void evict() {
-        int n = Math.max(1, Math.min(live, maxLive / 100));
-        PriorityQueue<Connection> newest = new PriorityQueue<>(n + 1,
-                Comparator.comparingLong((Connection c) -> c.lastTimeNanos).reversed());
+        int n = Math.max(1, Math.min(live, maxLive / 10));
+        Connection[] all = new Connection[live];
+        long[] times = new long[live];
+        int[] found = {0};
         table.forEach(e -> {
-            if (e instanceof Connection c && !c.removed) {
-                if (newest.size() < n) {
-                    newest.add(c);
-                } else if (c.lastTimeNanos < newest.peek().lastTimeNanos) {
-                    newest.poll();
-                    newest.add(c);
-                }
+            if (e instanceof Connection c && !c.removed && found[0] < all.length) {
+                all[found[0]] = c;
+                times[found[0]++] = c.lastTimeNanos;
             }
         });
-        List<Connection> out = new ArrayList<>(newest);
-        out.sort(Comparator.comparingLong((Connection c) -> c.lastTimeNanos));
-        for (Connection c : out) {
-            c.evicted = true;
-            evicted++;
-            remove(c, now);
+        int m = found[0];
+        n = Math.min(n, m);
+        if (n == 0) {
+            return;
         }
+        long cutoff = smallest(Arrays.copyOf(times, m), n - 1);
+        int below = 0;
+        List<Connection> atCutoff = new ArrayList<>();
+        for (int i = 0; i < m; i++) {
+            if (times[i] < cutoff) {
+                below++;
+            } else if (times[i] == cutoff) {
+                atCutoff.add(all[i]);
+            }
+        }
+        // Of those last active at the cutoff itself, the ones that began first leave.
+        atCutoff.sort(Comparator.comparingLong(Connection::firstPacket));
+        long lastFirstPacket = atCutoff.get(n - below - 1).firstPacket;
+        for (int i = 0; i < m; i++) {
+            Connection c = all[i];
+            if (times[i] < cutoff || times[i] == cutoff && c.firstPacket <= lastFirstPacket) {
+                c.evicted = true;
+                evicted++;
+                remove(c, now);
+            }
+        }
+    }
+
+    /** The {@code k}th smallest value of {@code a} (from 0), which it reorders: quickselect. */
+    static long smallest(long[] a, int k) {
+        int lo = 0, hi = a.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            // median of three as the pivot, so runs already in order (times mostly are) split evenly
+            long x = a[lo], y = a[mid], z = a[hi];
+            long pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
+            int i = lo, j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) i++;
+                while (a[j] > pivot) j--;
+                if (i <= j) {
+                    long t = a[i];
+                    a[i++] = a[j];
+                    a[j--] = t;
+                }
+            }
+            if (k <= j) {
+                hi = j;
+            } else if (k >= i) {
+                lo = i;
+            } else {
+                return a[k];
+            }
+        }
+        return a[k];
     }
 
     private Connection create(TcpPacket p, int incarnation) {

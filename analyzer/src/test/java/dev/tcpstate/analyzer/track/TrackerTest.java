@@ -68,6 +68,44 @@ class TrackerTest {
         }
 
         @Test
+        void cap_evictsATenthOfItAtATime_theLeastRecentlyActive() {
+            Flow f = new Flow();
+            f.tracker.setMaxLiveConnections(100);
+            for (int i = 0; i < 250; i++) {
+                f.clientPort = 40000 + i;
+                f.client(S);
+            }
+            // the 101st connection makes ten leave, so do the 111th, 121st ... 241st: fifteen times ten
+            assertThat(f.tracker.evictedConnections()).isEqualTo(150);
+            assertThat(f.tracker.liveConnections()).isEqualTo(100);
+            for (int batch = 0; batch < 15; batch++) { // each time, the ten connections opened longest ago
+                assertThat(f.ended.subList(10 * batch, 10 * batch + 10)).extracting(Connection::origPort)
+                        .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream
+                                .range(40000 + 10 * batch, 40010 + 10 * batch).boxed().toList());
+            }
+            assertThat(f.ended).allMatch(Connection::wasEvicted)
+                    .allMatch(c -> c.originator().state() == SYN_SENT);
+        }
+
+        @Test
+        void theCutoffOfAnEvictionIsTheKthSmallestTime() {
+            java.util.Random random = new java.util.Random(3);
+            for (int round = 0; round < 200; round++) {
+                int n = 1 + random.nextInt(round < 100 ? 20 : 5000);
+                long[] a = new long[n];
+                for (int i = 0; i < n; i++) {
+                    // runs in order and repeated values, as last-activity times are
+                    a[i] = round % 3 == 0 ? i / 3 : random.nextInt(round % 2 == 0 ? 10 : 1_000_000);
+                }
+                long[] sorted = a.clone();
+                java.util.Arrays.sort(sorted);
+                int k = random.nextInt(n);
+                assertThat(ConnectionTracker.smallest(a.clone(), k)).as("round %d, k %d of %d", round, k, n)
+                        .isEqualTo(sorted[k]);
+            }
+        }
+
+        @Test
         void strayRstDuringLinger_countedNotApplied() {
             Flow f = new Flow().client(S).server(R | A).server(R | A);
             assertThat(f.resp().afterClose()).isEqualTo(1);
