@@ -43,6 +43,8 @@ final class Analysis {
     private boolean recycle;
     private boolean zeekView = true;
     private Queue<Connection> released;
+    private int maxConnections = Integer.MAX_VALUE;
+    private long evicted;
 
     Analysis(PrintWriter err, AnalyzerSettings settings, DecoderOptions decoderOptions) {
         this.err = err;
@@ -53,7 +55,35 @@ final class Analysis {
 
     /** An analysis with a command's settings and filters; a filter option that does not parse is a usage error. */
     static Analysis of(PrintWriter err, SettingsOptions settings, FilterOptions filters, CommandLine cmd) {
-        return filters.apply(new Analysis(err, settings.analyzer(), settings.decoder()), cmd);
+        Analysis a = filters.apply(new Analysis(err, settings.analyzer(), settings.decoder()), cmd);
+        a.maxConnections = settings.maxConnections();
+        return a;
+    }
+
+    /** The most connections the table keeps at once ({@code --max-connections}). */
+    int maxConnections() {
+        return maxConnections;
+    }
+
+    /** Connections that left the table early, over all runs, because it held {@link #maxConnections()}. */
+    long evictedConnections() {
+        return evicted;
+    }
+
+    /**
+     * Says on standard error how many connections left the full table early, if any; names {@code subject} (the
+     * captures analysed) unless it is null. For the commands without a summary to say it in.
+     */
+    void noteEvictions(PrintWriter err, String subject) {
+        if (evicted > 0) {
+            err.println("tcpstate: note: " + (subject == null ? "" : subject + ": ") + evictionText());
+        }
+    }
+
+    /** What the summary says of connections that left the full table early. */
+    String evictionText() {
+        return "the connection table was full (limit " + maxConnections + "; --max-connections): " + evicted
+                + " connections left it early, the least recently active first, as they stood";
     }
 
     /**
@@ -130,6 +160,9 @@ final class Analysis {
      */
     int run(List<String> names, ConnectionListener listener) {
         ConnectionTracker tracker = new ConnectionTracker(settings, listener);
+        if (maxConnections < Integer.MAX_VALUE) {
+            tracker.setMaxLiveConnections(maxConnections);
+        }
         if (!zeekView) {
             tracker.withoutZeekView();
         }
@@ -213,6 +246,7 @@ final class Analysis {
         long end = stopAt != null && originNanos != Long.MIN_VALUE && !endAtLastPacket ? stop[0] : lastNanos;
         long finish = end == Long.MIN_VALUE ? 0 : end;
         tracker.finish(finish);
+        evicted += tracker.evictedConnections();
         afterFinish.accept(finish);
         return captures.failed() ? ExitCode.CAPTURE_UNREADABLE : ExitCode.OK;
     }

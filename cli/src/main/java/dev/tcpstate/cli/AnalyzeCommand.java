@@ -337,6 +337,10 @@ final class AnalyzeCommand implements Callable<Integer> {
                 ? " (and " + s.suppressedTotal() + " repeats not reported)" : ""));
         row(out, "read whole", whole ? "yes" : "no (see the messages on standard error)");
         List<String> fullTables = s.fullTableLines();
+        if (a.evictedConnections() > 0) {
+            fullTables = new ArrayList<>(fullTables);
+            fullTables.add(0, a.evictionText());
+        }
         for (int i = 0; i < fullTables.size(); i++) {
             row(out, i == 0 ? "tables full" : "", fullTables.get(i));
         }
@@ -412,6 +416,8 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         g.writeNumberField("tcp_segments", a.tcpSegments());
         g.writeNumberField("connections", s.connections);
+        g.writeNumberField("evicted_connections", a.evictedConnections());
+        g.writeNumberField("max_connections", a.maxConnections());
         g.writeObjectFieldStart("state_pairs");
         for (Map.Entry<String, Long> e : s.sortedPairs()) {
             g.writeNumberField(e.getKey(), e.getValue());

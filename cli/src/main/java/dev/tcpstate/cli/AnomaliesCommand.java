@@ -89,6 +89,7 @@ final class AnomaliesCommand implements Callable<Integer> {
             }, NOTHING).recycleMarks();
             code = analysis.runDetecting(captures, detector);
             records.close();
+            analysis.noteEvictions(err, null);
             AnalyzeCommand.noteFullTables(err, detector, settings.anomalies().maxTrackedKeys(), null);
             if (writer.written == 0 && fmt == AnomalyWriter.Format.TEXT) {
                 target.println("no anomalies");

@@ -175,9 +175,11 @@ final class CheckCommand implements Callable<Integer> {
             }, AnomaliesCommand.NOTHING).recycleMarks();
             // Nothing keeps an ended connection here (anomalies are values), so the tracker and detector reuse them; no
             // connection record is written, so no Zeek view is kept.
-            int code = Analysis.of(err, settings, filters, spec.commandLine()).recycleConnections()
-                    .withoutZeekView().runDetecting(names, detector);
+            Analysis analysis = Analysis.of(err, settings, filters, spec.commandLine()).recycleConnections()
+                    .withoutZeekView();
+            int code = analysis.runDetecting(names, detector);
             // with --per-file, each capture is analysed on its own: the note says which
+            analysis.noteEvictions(err, subjects.size() > 1 ? o.subject : null);
             AnalyzeCommand.noteFullTables(err, detector, settings.anomalies().maxTrackedKeys(),
                     subjects.size() > 1 ? o.subject : null);
             o.readWhole = code == ExitCode.OK;

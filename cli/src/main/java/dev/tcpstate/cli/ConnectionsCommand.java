@@ -95,6 +95,7 @@ final class ConnectionsCommand implements Callable<Integer> {
                 }
             });
         }
+        analysis.noteEvictions(err, null);
         Output.close(target, output);
         return code;
     }

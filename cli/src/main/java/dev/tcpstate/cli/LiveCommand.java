@@ -132,10 +132,6 @@ final class LiveCommand implements Callable<Integer> {
             description = "Seconds between status lines (default: ${DEFAULT-VALUE}).")
     double statusInterval;
 
-    @Option(names = "--max-connections", defaultValue = "1000000", paramLabel = "N",
-            description = "Most connections kept live at once; beyond it the least recently active leave the table"
-                    + " early and are counted as evicted (default: ${DEFAULT-VALUE}).")
-    int maxConnections;
 
     @Mixin
     SettingsOptions settings;
@@ -258,6 +254,7 @@ final class LiveCommand implements Callable<Integer> {
             }
         }, next).recycleMarks();
         ConnectionTracker tracker = new ConnectionTracker(settings.analyzer(), detector).recycleConnections();
+        int maxConnections = settings.maxConnections();
         tracker.setMaxLiveConnections(maxConnections);
         if (connWriter == null) {
             tracker.withoutZeekView(); // no connection record to give conn_state and history in
@@ -373,8 +370,8 @@ final class LiveCommand implements Callable<Integer> {
             }
             if (tracker.evictedConnections() > evictionsWarned) {
                 if (evictionsWarned == 0) {
-                    err.println("tcpstate: warning: more than " + maxConnections + " live connections; the least"
-                            + " recently active leave the table early (--max-connections)");
+                    err.println("tcpstate: warning: more than " + settings.maxConnections() + " live connections;"
+                            + " the least recently active leave the table early (--max-connections)");
                     err.flush();
                 }
                 evictionsWarned = tracker.evictedConnections();
@@ -542,9 +539,6 @@ final class LiveCommand implements Callable<Integer> {
         }
         if (!(statusInterval > 0)) {
             throw new CommandLine.ParameterException(cmd, "--status-interval must be a positive number of seconds");
-        }
-        if (maxConnections < 1) {
-            throw new CommandLine.ParameterException(cmd, "--max-connections must be at least 1");
         }
     }
 

@@ -33,12 +33,23 @@ final class SettingsOptions {
         DEFAULTS.put("syn_flood_min_rate", "100");
         DEFAULTS.put("syn_flood_min_half_open", "64");
         DEFAULTS.put("max_tracked_keys", Integer.toString(AnomalySettings.DEFAULTS.maxTrackedKeys()));
+        DEFAULTS.put("max_connections", Integer.toString(defaultMaxConnections()));
+    }
+
+    /**
+     * The default of {@code max_connections}: a million, or fewer when the JVM's largest heap gives less than 2.5 KB
+     * a connection (one takes about 1.3 KB with what the anomaly detector keeps of it, and the collector needs room
+     * beside what lives). A flood of SYNs fills the table; a table the heap cannot hold would end with the collector
+     * running without end, then out of memory.
+     */
+    static int defaultMaxConnections() {
+        return (int) Math.max(10_000, Math.min(1_000_000, Runtime.getRuntime().maxMemory() / 2_500));
     }
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "Read settings from FILE (YAML, or JSON when it ends in .json): msl, fin_wait_2_timeout,"
-                    + " checksums, syn_flood_min_rate, syn_flood_min_half_open, max_tracked_keys. Options given here"
-                    + " win.")
+                    + " checksums, syn_flood_min_rate, syn_flood_min_half_open, max_tracked_keys,"
+                    + " max_connections. Options given here win.")
     Path config;
 
     @Option(names = "--msl", paramLabel = "SECONDS",
@@ -75,6 +86,14 @@ final class SettingsOptions {
                     + " the longest idle keys leave early, and the summary says how many. Each key takes a few"
                     + " hundred bytes. Default: 200000.")
     Integer maxTrackedKeys;
+
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "Most connections kept in the table at once. Beyond it the least recently active tenth"
+                    + " leave the table early, as they stand, and the summary (or a note on standard error) says how"
+                    + " many: a SYN flood opens a connection per SYN that never ends, and without a limit memory would"
+                    + " grow with the flood. Each connection takes about 1.5 KB. Default: 1000000, or fewer if the"
+                    + " JVM's largest heap is under 2.5 GB (config --show says).")
+    Integer maxConnections;
 
     /** The effective value of a setting and where it came from. */
     record Value(String value, String source) {
@@ -131,10 +150,14 @@ final class SettingsOptions {
         if (maxTrackedKeys != null) {
             m.put("max_tracked_keys", new Value(Integer.toString(maxTrackedKeys), "command line"));
         }
+        if (maxConnections != null) {
+            m.put("max_connections", new Value(Integer.toString(maxConnections), "command line"));
+        }
         effective = m;
         // Check every value now, so a bad one is a usage error before any capture is read.
         analyzer();
         anomalies();
+        maxConnections();
         return m;
     }
 
@@ -197,6 +220,16 @@ final class SettingsOptions {
         }
         return AnomalySettings.DEFAULTS.withFlood(rate, (int) halfOpen).withReportBadChecksums(verify())
                 .withMaxTrackedKeys((int) maxKeys);
+    }
+
+    /** The most connections the table keeps at once ({@code max_connections}). */
+    int maxConnections() {
+        double max = number("max_connections", 0, Integer.MAX_VALUE);
+        if (max != Math.rint(max)) {
+            throw new CliException(ExitCode.USAGE, "max_connections (" + where("max_connections")
+                    + "): must be a whole number");
+        }
+        return (int) max;
     }
 
     DecoderOptions decoder() {

@@ -24,7 +24,8 @@ class ConfigTest {
                 + "checksums                auto       default\n"
                 + "syn_flood_min_rate       100        default\n"
                 + "syn_flood_min_half_open  64         default\n"
-                + "max_tracked_keys         200000     default\n");
+                + "max_tracked_keys         200000     default\n"
+                + String.format("%-24s %-10s default%n", "max_connections", SettingsOptions.defaultMaxConnections()));
         Path yaml = tmp.resolve("tcpstate.yaml");
         Files.writeString(yaml, "msl: 120\nsyn_flood_min_half_open: 10\nchecksums: ignore\n");
         Cli mixed = Cli.run("config", "--show", "--config", yaml.toString(), "--checksums", "verify",
@@ -35,7 +36,8 @@ class ConfigTest {
                 + "checksums                verify     command line\n"
                 + "syn_flood_min_rate       100        default\n"
                 + "syn_flood_min_half_open  10         config file " + yaml + "\n"
-                + "max_tracked_keys         200000     default\n");
+                + "max_tracked_keys         200000     default\n"
+                + String.format("%-24s %-10s default%n", "max_connections", SettingsOptions.defaultMaxConnections()));
     }
 
     @Test
@@ -65,7 +67,8 @@ class ConfigTest {
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).isEqualTo("tcpstate: --config " + bad + ": unknown setting 'msll'; the settings are msl,"
-                + " fin_wait_2_timeout, checksums, syn_flood_min_rate, syn_flood_min_half_open, max_tracked_keys\n");
+                + " fin_wait_2_timeout, checksums, syn_flood_min_rate, syn_flood_min_half_open, max_tracked_keys,"
+                + " max_connections\n");
         Files.writeString(bad, "checksums: maybe\n");
         r = Cli.run("config", "--show", "--config", bad.toString());
         assertThat(r.err()).isEqualTo("tcpstate: checksums (config file " + bad + "): 'maybe' is none of auto,"
