@@ -749,6 +749,12 @@ final class Aggregates {
      */
     private int makeRoom(KeyTable<?> table) {
         settleReleases(); // dropped entries go to their free lists by their reference counts
+        // Entries dropped earlier that no connection points at any more are free again now, not only at the next
+        // sweep (a minute of capture time away): under a SYN flood the table is full again and again, and its dropped
+        // entries, a new source/target pair for nearly every SYN, would pile up until then.
+        droppedListeners.releaseTo(freeListeners);
+        droppedPairs.releaseTo(freePairs);
+        droppedVictims.releaseTo(freeVictims);
         int n = table.removeIdle(table.seenCutoff(Math.max(1, settings.maxTrackedKeys() / 4)), true);
         if (table == listeners) {
             dropListeners(n);

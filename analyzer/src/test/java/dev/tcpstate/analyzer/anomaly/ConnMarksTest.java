@@ -81,4 +81,35 @@ class ConnMarksTest {
         agg.settleReleases(); // nothing is released twice
         assertThat(listener.refs).isEqualTo(30);
     }
+
+    @Test
+    void aFullTableReusesTheEntriesItDroppedOnceTheirConnectionsLetGo() {
+        Aggregates agg = new Aggregates(AnomalySettings.DEFAULTS.withMaxTrackedKeys(10), null);
+        dev.tcpstate.parsers.decode.TcpPacket p = new dev.tcpstate.parsers.decode.TcpPacket();
+        java.util.Set<Aggregates.ScanPair> objects =
+                java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.ArrayDeque<ConnMarks> open = new java.util.ArrayDeque<>();
+        for (int i = 0; i < 200; i++) {
+            p.packetNumber = i + 1;
+            p.timestampNanos = Wire.BASE + i * Wire.MS;
+            p.ipVersion = 4;
+            p.srcLo = Wire.ip(10, 0, i / 250, 1 + i % 250); // a new source each time: a new source/target pair
+            p.srcPort = 40000;
+            p.dstLo = Wire.ip(192, 0, 2, 1);
+            p.dstPort = 80;
+            p.flags = dev.tcpstate.parsers.decode.TcpPacket.SYN;
+            ConnMarks m = new ConnMarks(p.timestampNanos);
+            agg.onSyn(m, p);
+            objects.add(m.scan);
+            open.add(m);
+            if (open.size() > 30) {
+                open.poll().reset(0, agg); // a connection ends thirty SYNs later, and its marks are recycled
+            }
+        }
+        // The table of ten is full again and again, and the pairs it drops are still pointed at by connections that
+        // have not ended. Once those let go, the pairs are free again at the table's next making of room, not a
+        // minute of capture time later at the next sweep: 200 pairs take the ten the table holds and the thirty or so
+        // live connections point at, not one object each.
+        assertThat(objects).hasSize(32); // without it, 200
+    }
 }
