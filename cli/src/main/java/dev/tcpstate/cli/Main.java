@@ -116,7 +116,20 @@ public final class Main implements Runnable {
             Progress.quiet = main.quiet;
             return new CommandLine.RunLast().execute(parseResult);
         });
-        int code = cmd.execute(args);
+        int code;
+        try {
+            code = cmd.execute(args);
+        } catch (OutOfMemoryError e) {
+            // By now the analysis that filled the heap is unreachable, so there is room to say what to do.
+            err.println("tcpstate: out of memory (the JVM's largest heap is "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB): lower --max-connections or"
+                    + " --max-tracked-keys, or give the JVM a larger heap (TCPSTATE_JAVA_OPTS=-Xmx...)"
+                    + (main.stacktrace ? "" : " (run with --stacktrace for details)"));
+            if (main.stacktrace) {
+                e.printStackTrace(err);
+            }
+            code = ExitCode.INTERNAL;
+        }
         out.flush();
         err.flush();
         return code;

@@ -37,13 +37,14 @@ final class SettingsOptions {
     }
 
     /**
-     * The default of {@code max_connections}: a million, or fewer when the JVM's largest heap gives less than 2.5 KB
-     * a connection (one takes about 1.3 KB with what the anomaly detector keeps of it, and the collector needs room
-     * beside what lives). A flood of SYNs fills the table; a table the heap cannot hold would end with the collector
-     * running without end, then out of memory.
+     * The default of {@code max_connections}: a million, or fewer when the JVM's largest heap gives less than 5 KB a
+     * connection. Under a SYN flood a full table takes about 2.2 KB of heap a connection with what the anomaly
+     * detector keeps (3 million SYNs with a million connections kept: 2.4 GB resident), and the collector needs room
+     * beside what lives. A table the heap cannot hold would end with the collector running without end, then out of
+     * memory.
      */
     static int defaultMaxConnections() {
-        return (int) Math.max(10_000, Math.min(1_000_000, Runtime.getRuntime().maxMemory() / 2_500));
+        return (int) Math.max(10_000, Math.min(1_000_000, Runtime.getRuntime().maxMemory() / 5_000));
     }
 
     @Option(names = "--config", paramLabel = "FILE",
@@ -91,8 +92,8 @@ final class SettingsOptions {
             description = "Most connections kept in the table at once. Beyond it the least recently active tenth"
                     + " leave the table early, as they stand, and the summary (or a note on standard error) says how"
                     + " many: a SYN flood opens a connection per SYN that never ends, and without a limit memory would"
-                    + " grow with the flood. Each connection takes about 1.5 KB. Default: 1000000, or fewer if the"
-                    + " JVM's largest heap is under 2.5 GB (config --show says).")
+                    + " grow with the flood. Each connection takes about 2 KB. Default: 1000000, or fewer if the"
+                    + " JVM's largest heap is under 5 GB (config --show says).")
     Integer maxConnections;
 
     /** The effective value of a setting and where it came from. */
