@@ -38,7 +38,7 @@ final class SettingsOptions {
 
     /**
      * The default of {@code max_connections}: a million, or fewer when the JVM's largest heap gives less than 5 KB a
-     * connection. Under a SYN flood a full table takes about 2.2 KB of heap a connection with what the anomaly
+     * connection. Under a SYN flood a full table takes about 2 KB of heap a connection with what the anomaly
      * detector keeps (3 million SYNs with a million connections kept: 1.9 GB resident), and the collector needs room
      * beside what lives. A table the heap cannot hold would end with the collector running without end, then out of
      * memory.
