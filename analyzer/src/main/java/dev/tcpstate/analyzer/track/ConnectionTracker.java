@@ -66,8 +66,8 @@ public final class ConnectionTracker {
     private static final class RetiredQueue {
         private Retired[] ring = new Retired[256];
         private int first, count;
-        /** Records taken so far, and how many {@link #upcoming} has handed out. */
-        private long polled, handedOut;
+        /** How far {@link #upcoming} has handed out the records. */
+        private final AheadCursor cursor = new AheadCursor();
 
         void add(Retired r) {
             if (count == ring.length) {
@@ -90,22 +90,21 @@ public final class ConnectionTracker {
             ring[first] = null;
             first = (first + 1) & (ring.length - 1);
             count--;
-            polled++;
+            cursor.took(1);
         }
 
         /** As {@link TimerQueue#upcoming}: the next records not handed out before, when few are left ahead. */
         int upcoming(PairKey[] out, int max) {
-            long ahead = Math.max(0, handedOut - polled);
-            if (ahead >= max / 2 || ahead >= count) {
-                handedOut = Math.max(handedOut, polled);
+            int start = cursor.start(count, max);
+            if (start < 0) {
                 return 0;
             }
-            int end = (int) Math.min(count, ahead + max);
+            int end = Math.min(count, start + max);
             int n = 0;
-            for (int k = (int) ahead; k < end; k++) {
+            for (int k = start; k < end; k++) {
                 out[n++] = ring[(first + k) & (ring.length - 1)];
             }
-            handedOut = polled + end;
+            cursor.handedOutTo(end);
             return n;
         }
     }

@@ -67,20 +67,16 @@ final class TimerQueue {
         int n = 0;
         for (int i = 0; i < RUNS && n < max; i++) {
             Run r = runs[i];
-            long ahead = r.handedOut - r.polled;
-            if (ahead < 0) {
-                r.handedOut = r.polled;
-                ahead = 0;
-            }
-            if (ahead >= max / 2 || ahead >= r.count) {
+            int start = r.cursor.start(r.count, max);
+            if (start < 0) {
                 continue;
             }
             int mask = r.at.length - 1;
-            int end = (int) Math.min(r.count, ahead + (max - n));
-            for (int k = (int) ahead; k < end; k++) {
+            int end = Math.min(r.count, start + (max - n));
+            for (int k = start; k < end; k++) {
                 out[n++] = r.conn[(r.first + k) & mask];
             }
-            r.handedOut = r.polled + end;
+            r.cursor.handedOutTo(end);
         }
         return n;
     }
@@ -164,8 +160,8 @@ final class TimerQueue {
         int[] gen = new int[256];
         int first;
         int count;
-        /** Entries taken from the run so far, and how many of its entries {@link #upcoming} has handed out. */
-        long polled, handedOut;
+        /** How far {@link #upcoming} has handed out the run's entries. */
+        final AheadCursor cursor = new AheadCursor();
 
         long lastAt() {
             return at[(first + count - 1) & (at.length - 1)];
@@ -187,13 +183,13 @@ final class TimerQueue {
             conn[first] = null;
             first = (first + 1) & (at.length - 1);
             count--;
-            polled++;
+            cursor.took(1);
         }
 
         void clear() {
             Arrays.fill(conn, null);
             first = 0;
-            polled += count;
+            cursor.took(count);
             count = 0;
         }
 
