@@ -3,10 +3,8 @@ package dev.tcpstate.analyzer.anomaly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -15,17 +13,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * a time, changes nothing: every sample capture gives the same anomalies, evidence and all, in the same order.
  */
 class LookAheadTest {
-    static Stream<Path> samples() throws IOException {
-        try (Stream<Path> files = Files.list(CaptureRun.repo().resolve("sample-captures"))) {
-            List<Path> captures = files.filter(f -> f.getFileName().toString().matches(".*\\.pcap(ng)?")).sorted()
-                    .toList();
-            assertThat(captures).hasSizeGreaterThanOrEqualTo(18);
-            return captures.stream();
-        }
-    }
-
     @ParameterizedTest
-    @MethodSource("samples")
+    @MethodSource("dev.tcpstate.analyzer.conformance.SampleFiles#captures")
     void readingAheadChangesNoAnomaly(Path capture) throws IOException {
         // A table of three keys makes the flood and scan tables make room again and again on the busier captures.
         for (AnomalySettings settings : List.of(AnomalySettings.DEFAULTS,

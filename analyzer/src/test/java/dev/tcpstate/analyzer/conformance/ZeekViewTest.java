@@ -7,26 +7,14 @@ import dev.tcpstate.analyzer.AnalyzerSettings;
 import dev.tcpstate.analyzer.track.Connection;
 import dev.tcpstate.analyzer.track.Endpoint;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** A tracker that keeps no Zeek view replays every sample capture to the same RFC states, paths and counts. */
 class ZeekViewTest {
-    static Stream<Path> samples() throws IOException {
-        try (Stream<Path> files = Files.list(CaptureRun.repoRoot().resolve("sample-captures"))) {
-            List<Path> captures = files.filter(f -> f.getFileName().toString().matches(".*\\.pcap(ng)?")).sorted()
-                    .toList();
-            assertThat(captures).hasSizeGreaterThanOrEqualTo(18);
-            return captures.stream();
-        }
-    }
-
     @ParameterizedTest
-    @MethodSource("samples")
+    @MethodSource("dev.tcpstate.analyzer.conformance.SampleFiles#captures")
     void withoutTheZeekViewEverythingElseIsTheSame(Path capture) throws IOException {
         CaptureRun with = CaptureRun.of(capture, AnalyzerSettings.DEFAULTS, true);
         CaptureRun without = CaptureRun.of(capture, AnalyzerSettings.DEFAULTS, false);
