@@ -30,6 +30,8 @@ public final class Connection extends ZeekState {
     long lingerUntilNanos;
     /** Deadline of the queued timer entry that is current for this connection. */
     long queuedAtNanos;
+    /** That entry's handle in the timer queue, to cancel it ({@link TimerQueue#NO_HANDLE}: none, or not cancellable). */
+    long timerHandle;
     boolean removed;
     /** A new SYN on the same socket pair ended this connection (the tracker does not recycle it then). */
     boolean endedByReuse;
@@ -65,6 +67,7 @@ public final class Connection extends ZeekState {
         timeWaitReuseNanos = -1;
         lingerUntilNanos = Endpoint.NO_TIMER;
         queuedAtNanos = Endpoint.NO_TIMER;
+        timerHandle = TimerQueue.NO_HANDLE;
         attachment = null;
     }
 

@@ -56,6 +56,8 @@ public final class ConnectionTracker {
     private int live;
     private int maxLive = Integer.MAX_VALUE;
     private long evicted;
+    /** {@link #finish} is emptying the table. */
+    private boolean finishing;
 
     private static final class Retired extends PairKey {
         int incarnation;
@@ -349,10 +351,11 @@ public final class ConnectionTracker {
             Connection c = timers.peekConnection();
             int generation = timers.peekGeneration();
             timers.poll();
-            if (c.removed || c.generation != generation || c.queuedAtNanos != at) {
-                continue; // superseded
+            if (c == null || c.removed || c.generation != generation || c.queuedAtNanos != at) {
+                continue; // cancelled or superseded
             }
             c.queuedAtNanos = Endpoint.NO_TIMER;
+            c.timerHandle = TimerQueue.NO_HANDLE;
             runTimers(c, at);
         }
         readAhead();
@@ -423,10 +426,12 @@ public final class ConnectionTracker {
      */
     public void finish(long nanos) {
         advanceTime(nanos);
+        finishing = true;
         for (Connection c : live()) {
             remove(c, now);
         }
         timers.clear();
+        finishing = false;
     }
 
     // ------------------------------------------------------------------------------------------------ internals
@@ -477,9 +482,11 @@ public final class ConnectionTracker {
     private void schedule(Connection c) {
         long at = Math.min(Math.min(c.orig.timerAtNanos, c.resp.timerAtNanos), c.lingerUntilNanos);
         if (at != c.queuedAtNanos) {
+            timers.cancel(c.timerHandle, c);
+            c.timerHandle = TimerQueue.NO_HANDLE;
             c.queuedAtNanos = at;
             if (at != Endpoint.NO_TIMER) {
-                timers.add(at, c);
+                c.timerHandle = timers.add(at, c);
                 if (at < nextDue) {
                     nextDue = at;
                 }
@@ -530,6 +537,10 @@ public final class ConnectionTracker {
         }
         c.removed = true;
         live--;
+        if (!finishing) {
+            timers.cancel(c.timerHandle, c); // the queue is cleared after the last one at the end
+        }
+        c.timerHandle = TimerQueue.NO_HANDLE;
         if (c.evicted) {
             // No incarnation record: under a flood of connections that never end, records kept for minutes would
             // grow with the flood just as the connections would have.

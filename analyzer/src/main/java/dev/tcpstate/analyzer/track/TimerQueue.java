@@ -47,6 +47,7 @@ final class TimerQueue {
         return headAt;
     }
 
+    /** The head's connection, or null when its entry was cancelled. */
     Connection peekConnection() {
         int h = head;
         return h == HEAP ? heap.conn[0] : runs[h].conn[runs[h].first];
@@ -74,21 +75,32 @@ final class TimerQueue {
             int mask = r.at.length - 1;
             int end = Math.min(r.count, start + (max - n));
             for (int k = start; k < end; k++) {
-                out[n++] = r.conn[(r.first + k) & mask];
+                Connection c = r.conn[(r.first + k) & mask];
+                if (c != null) {
+                    out[n++] = c; // a cancelled entry is skipped: nothing to read ahead
+                }
             }
             r.cursor.handedOutTo(end);
         }
         return n;
     }
 
-    void add(long deadline, Connection c) {
+    /** What {@link #add} returns for an entry that cannot be cancelled (one in the heap). */
+    static final long NO_HANDLE = -1;
+
+    /**
+     * Queues an entry; returns a handle for {@link #cancel}, or {@link #NO_HANDLE}. Entries in a run can be cancelled,
+     * entries in the heap (rare: a packet earlier than the one before it) cannot.
+     */
+    long add(long deadline, Connection c) {
         long seq = sequence++;
         size++;
         int where = HEAP;
+        long handle = NO_HANDLE;
         for (int i = 0; i < RUNS; i++) {
             Run r = runs[i];
             if (r.count == 0 || r.lastAt() <= deadline) {
-                r.add(deadline, seq, c);
+                handle = (long) i << RUN_SHIFT | r.add(deadline, seq, c);
                 where = i;
                 break;
             }
@@ -102,6 +114,22 @@ final class TimerQueue {
         if (deadline < headAt) {
             head = where;
             headAt = deadline;
+        }
+        return handle;
+    }
+
+    private static final int RUN_SHIFT = 56;
+
+    /**
+     * Cancels the entry {@code handle} names if it is still queued for {@code c}: it stays in its run, without its
+     * connection, and is dropped when it comes to the head, so neither taking it nor reading ahead of it reads the
+     * connection. A connection whose timer moves cancels the entry it no longer needs while that entry, made moments
+     * before (a handshake's timer, cancelled when the handshake completes), is still in cache; left in place, it
+     * would read the connection, long out of cache, when its deadline came.
+     */
+    void cancel(long handle, Connection c) {
+        if (handle != NO_HANDLE) {
+            runs[(int) (handle >>> RUN_SHIFT)].cancel(handle & ((1L << RUN_SHIFT) - 1), c);
         }
     }
 
@@ -152,14 +180,21 @@ final class TimerQueue {
         headAt = best == NONE ? Long.MAX_VALUE : bestAt;
     }
 
-    /** A FIFO ring of entries with non-decreasing deadlines. */
+    /**
+     * A FIFO ring of entries with non-decreasing deadlines. Every entry has a position, counted from the run's first
+     * entry ever, that stays its own while it is queued (the ring slot is the position modulo the capacity, also
+     * after the ring grows), so it can be found again to be cancelled.
+     */
     private static final class Run {
         long[] at = new long[256];
         long[] seq = new long[256];
         Connection[] conn = new Connection[256];
         int[] gen = new int[256];
+        /** Slot of the head: {@code headPosition} modulo the capacity. */
         int first;
         int count;
+        /** Position of the head. */
+        long headPosition;
         /** How far {@link #upcoming} has handed out the run's entries. */
         final AheadCursor cursor = new AheadCursor();
 
@@ -167,50 +202,65 @@ final class TimerQueue {
             return at[(first + count - 1) & (at.length - 1)];
         }
 
-        void add(long deadline, long s, Connection c) {
+        /** Appends an entry; returns its position. */
+        long add(long deadline, long s, Connection c) {
             if (count == at.length) {
                 grow();
             }
-            int i = (first + count) & (at.length - 1);
+            long position = headPosition + count;
+            int i = (int) position & (at.length - 1);
             at[i] = deadline;
             seq[i] = s;
             conn[i] = c;
             gen[i] = c.generation;
             count++;
+            return position;
+        }
+
+        void cancel(long position, Connection c) {
+            if (position >= headPosition && position < headPosition + count) {
+                int i = (int) position & (at.length - 1);
+                if (conn[i] == c) {
+                    conn[i] = null;
+                }
+            }
         }
 
         void poll() {
             conn[first] = null;
             first = (first + 1) & (at.length - 1);
+            headPosition++;
             count--;
             cursor.took(1);
         }
 
         void clear() {
             Arrays.fill(conn, null);
-            first = 0;
+            headPosition += count;
+            first = (int) headPosition & (at.length - 1);
             cursor.took(count);
             count = 0;
         }
 
         private void grow() {
-            int n = at.length;
+            int n = at.length, mask = n - 1, mask2 = 2 * n - 1;
             long[] at2 = new long[n * 2];
             long[] seq2 = new long[n * 2];
             Connection[] conn2 = new Connection[n * 2];
             int[] gen2 = new int[n * 2];
             for (int k = 0; k < count; k++) {
-                int i = (first + k) & (n - 1);
-                at2[k] = at[i];
-                seq2[k] = seq[i];
-                conn2[k] = conn[i];
-                gen2[k] = gen[i];
+                long position = headPosition + k;
+                int i = (int) position & mask, j = (int) position & mask2;
+                at2[j] = at[i];
+                seq2[j] = seq[i];
+                conn2[j] = conn[i];
+                gen2[j] = gen[i];
             }
             at = at2;
             seq = seq2;
             conn = conn2;
             gen = gen2;
-            first = 0;
+            first = (int) headPosition & mask2;
         }
     }
 

@@ -19,13 +19,76 @@ class TimerQueueTest {
     private record Entry(long at, int id) {
     }
 
+    /** The entries in the order taken; a cancelled one (no connection) as id -1. */
     private static List<Entry> drain(TimerQueue q) {
         List<Entry> out = new ArrayList<>();
         while (!q.isEmpty()) {
-            out.add(new Entry(q.peekAt(), q.peekConnection().incarnation));
+            Connection c = q.peekConnection();
+            out.add(new Entry(q.peekAt(), c == null ? -1 : c.incarnation));
             q.poll();
         }
         return out;
+    }
+
+    @Test
+    void cancelledEntriesComeOutWithoutTheirConnection_alsoAfterTheRunGrew() {
+        TimerQueue q = new TimerQueue();
+        Connection[] cs = new Connection[600];
+        long[] handles = new long[600];
+        for (int i = 0; i < 600; i++) {
+            cs[i] = connection(i);
+            handles[i] = q.add(1000 + i, cs[i]); // one run, grown twice (256, 512, 1024)
+            if (i == 10) {
+                q.cancel(handles[3], cs[3]); // cancelled before the run grew
+            }
+        }
+        q.cancel(handles[300], cs[300]);
+        q.cancel(handles[301], cs[5]); // another connection's handle: nothing happens
+        q.cancel(TimerQueue.NO_HANDLE, cs[7]);
+        List<Entry> out = drain(q);
+        assertThat(out).hasSize(600);
+        for (int i = 0; i < 600; i++) {
+            assertThat(out.get(i)).isEqualTo(new Entry(1000 + i, i == 3 || i == 300 ? -1 : i));
+        }
+    }
+
+    @Test
+    void cancellingAnEntryAlreadyTaken_leavesTheNextUseOfItsSlotAlone() {
+        TimerQueue q = new TimerQueue();
+        Connection a = connection(1), b = connection(2);
+        long ha = q.add(10, a);
+        q.poll();
+        q.add(20, b);
+        q.cancel(ha, a);
+        for (int i = 0; i < 300; i++) {
+            q.add(30 + i, connection(100 + i)); // the ring wraps over a's old slot
+        }
+        q.cancel(ha, a);
+        assertThat(drain(q).subList(0, 2)).containsExactly(new Entry(20, 2), new Entry(30, 100));
+    }
+
+    @Test
+    void entriesInTheHeapCannotBeCancelled() {
+        TimerQueue q = new TimerQueue();
+        for (int i = 0; i < 4; i++) {
+            assertThat(q.add(100 - i, connection(i))).isNotEqualTo(TimerQueue.NO_HANDLE);
+        }
+        Connection late = connection(9);
+        assertThat(q.add(50, late)).isEqualTo(TimerQueue.NO_HANDLE); // fits no run: the heap
+    }
+
+    @Test
+    void upcomingSkipsCancelledEntries() {
+        TimerQueue q = new TimerQueue();
+        Connection a = connection(1), b = connection(2), c = connection(3);
+        q.add(10, a);
+        long hb = q.add(11, b);
+        q.add(12, c);
+        q.cancel(hb, b);
+        Connection[] out = new Connection[16];
+        assertThat(q.upcoming(out, 16)).isEqualTo(2);
+        assertThat(out[0]).isSameAs(a);
+        assertThat(out[1]).isSameAs(c);
     }
 
     @Test
