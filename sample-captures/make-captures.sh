@@ -20,7 +20,7 @@ SCENARIOS=(
     orphaned-fin-wait-2 orphaned-fin-wait-2-expired
     time-wait-reuse-client time-wait-reuse-server
     syn-flood syn-retries-unanswered keepalive ipv6
-    many-short-connections accept-queue-overflow
+    many-short-connections accept-queue-overflow handshake-timeouts
 )
 
 [ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 1; }
@@ -127,6 +127,15 @@ prepare() {  # per-scenario settings, before the capture starts
             # (tcp_syn_linear_timeouts); switch that off for the classic back-off
             nsctl "$CLI" net.ipv4.tcp_syn_retries=2
             ip netns exec "$CLI" sysctl -q -e -w net.ipv4.tcp_syn_linear_timeouts=0 >/dev/null ;;
+        handshake-timeouts)
+            # the client's SYNs to 10.79.0.0/16 and the server's SYN-ACKs to
+            # the spoofed 10.78.0.0/16 each go to the other namespace, which
+            # does not forward them; the kernels' default retry counts
+            ip -n "$CLI" route add 10.79.0.0/16 via 10.77.0.2
+            ip -n "$SRV" route add 10.78.0.0/16 via 10.77.0.1
+            nsctl "$CLI" net.ipv4.tcp_syn_retries=6
+            ip netns exec "$CLI" sysctl -q -e -w net.ipv4.tcp_syn_linear_timeouts=0 >/dev/null
+            nsctl "$SRV" net.ipv4.tcp_syncookies=0 net.ipv4.tcp_synack_retries=5 ;;
         accept-queue-overflow)
             tbf "$CLI"
             nsctl "$SRV" net.ipv4.tcp_abort_on_overflow=0 net.ipv4.tcp_synack_retries=3 ;;
@@ -161,8 +170,8 @@ run() {
     PIDS+=($!)
     ip netns exec "$CLI" "$PY" "$HERE/scenarios.py" "$name" client "$SYNC" &
     PIDS+=($!)
-    wait_file "$SYNC/server.done" 60
-    wait_file "$SYNC/client.done" 60
+    wait_file "$SYNC/server.done" 180
+    wait_file "$SYNC/client.done" 180
     sleep 0.2
     {
         echo "# $name: sockets at the end of the capture"

@@ -11,6 +11,7 @@ creates ROLE.done and keeps its sockets open until make-captures.sh has read
 
 Only the standard library is used.
 """
+import errno
 import os
 import random
 import socket
@@ -473,6 +474,52 @@ def syn_retries_unanswered_client():
         pass
     time.sleep(3.5)              # SYN at 0 s, 1 s, 3 s (tcp_syn_retries = 2)
     finish(s)
+
+
+def handshake_timeouts_server():
+    ls = listener()
+    c, _ = ls.accept()           # the late client, 129 s in
+    recv_exact(c, len(REQUEST))
+    c.sendall(RESPONSE)
+    recv_until_eof(c)
+    time.sleep(0.2)
+    c.close()
+    finish(ls)
+
+
+def handshake_timeouts_client():
+    wait_for("listening")
+    # connect() to 10.79.0.1, routed into the server namespace, which does not
+    # forward: SYNs at 0, 1, 3, 7, 15, 31 and 63 s (tcp_syn_retries = 6), and
+    # the kernel gives up at 127 s
+    s = client_socket(40025)
+    s.setblocking(False)
+    try:
+        s.connect(("10.79.0.1", PORT))
+    except BlockingIOError:
+        pass
+    # a spoofed SYN to the server: its SYN-ACKs (0, 1, 3, 7, 15 and 31 s,
+    # tcp_synack_retries = 5) go to a source that never answers, and the
+    # server drops the half-open connection at 63 s
+    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    raw.setsockopt(socket.IPPROTO_IP, socket.IP_HDRINCL, 1)
+    raw.sendto(spoofed_syn("10.78.0.1", SRV4, 40026, PORT, 0x5EED0001), (SRV4, 0))
+    # wait for the kernel to give up: 127 s, plus the slack of its long timers
+    time.sleep(127.0)
+    for _ in range(30):
+        err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        if err:
+            break
+        time.sleep(0.5)
+    if err != errno.ETIMEDOUT:
+        raise RuntimeError("connect() to the black hole: %s, not ETIMEDOUT" % os.strerror(err))
+    # a last connection, so the capture goes on past both timeouts
+    c = connect(40027)
+    c.sendall(REQUEST)
+    recv_exact(c, len(RESPONSE))
+    c.close()
+    time.sleep(0.5)
+    finish()
 
 
 def keepalive_server():

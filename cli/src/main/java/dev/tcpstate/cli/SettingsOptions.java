@@ -29,6 +29,8 @@ final class SettingsOptions {
     static {
         DEFAULTS.put("msl", "30");
         DEFAULTS.put("fin_wait_2_timeout", "60");
+        DEFAULTS.put("syn_sent_timeout", "127");
+        DEFAULTS.put("syn_received_timeout", "63");
         DEFAULTS.put("checksums", "auto");
         DEFAULTS.put("syn_flood_min_rate", "100");
         DEFAULTS.put("syn_flood_min_half_open", "64");
@@ -49,8 +51,8 @@ final class SettingsOptions {
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "Read settings from FILE (YAML, or JSON when it ends in .json): msl, fin_wait_2_timeout,"
-                    + " checksums, syn_flood_min_rate, syn_flood_min_half_open, max_tracked_keys,"
-                    + " max_connections. Options given here win.")
+                    + " syn_sent_timeout, syn_received_timeout, checksums, syn_flood_min_rate,"
+                    + " syn_flood_min_half_open, max_tracked_keys, max_connections. Options given here win.")
     Path config;
 
     @Option(names = "--msl", paramLabel = "SECONDS",
@@ -62,6 +64,19 @@ final class SettingsOptions {
             description = "Time after which an endpoint left in FIN_WAIT_2 is taken as CLOSED. Default: 60"
                     + " (Linux net.ipv4.tcp_fin_timeout).")
     Double finWait2Seconds;
+
+    @Option(names = "--syn-sent-timeout", paramLabel = "SECONDS",
+            description = "Time after its first SYN at which an endpoint still in SYN_SENT gives up (the connection"
+                    + " attempt timed out) and is taken as CLOSED. Default: 127 (Linux with net.ipv4.tcp_syn_retries"
+                    + " = 6: SYN retransmitted after 1, 2, 4, 8, 16 and 32 s, then 64 s more).")
+    Double synSentSeconds;
+
+    @Option(names = "--syn-received-timeout", paramLabel = "SECONDS",
+            description = "Time after its answer to a SYN at which an endpoint still in SYN_RECEIVED drops the"
+                    + " half-open connection: back to LISTEN if it was listening, else CLOSED. Default: 63 (Linux"
+                    + " with net.ipv4.tcp_synack_retries = 5: SYN-ACK retransmitted after 1, 2, 4, 8 and 16 s, then"
+                    + " 32 s more).")
+    Double synReceivedSeconds;
 
     @Option(names = "--checksums", paramLabel = "POLICY",
             description = "TCP checksums. auto: a bad checksum is checksum offload on the capturing host (the"
@@ -139,6 +154,12 @@ final class SettingsOptions {
         if (finWait2Seconds != null) {
             m.put("fin_wait_2_timeout", new Value(num(finWait2Seconds), "command line"));
         }
+        if (synSentSeconds != null) {
+            m.put("syn_sent_timeout", new Value(num(synSentSeconds), "command line"));
+        }
+        if (synReceivedSeconds != null) {
+            m.put("syn_received_timeout", new Value(num(synReceivedSeconds), "command line"));
+        }
         if (checksums != null) {
             m.put("checksums", new Value(checksums.name().toLowerCase(Locale.ROOT), "command line"));
         }
@@ -201,9 +222,16 @@ final class SettingsOptions {
 
     AnalyzerSettings analyzer() {
         return AnalyzerSettings.DEFAULTS
-                .withMsl(Duration.ofNanos((long) (number("msl", 0, 86_400 * 365) * 1e9)))
-                .withFinWait2Timeout(Duration.ofNanos((long) (number("fin_wait_2_timeout", 0, 86_400 * 365) * 1e9)))
+                .withMsl(seconds("msl"))
+                .withFinWait2Timeout(seconds("fin_wait_2_timeout"))
+                .withSynSentTimeout(seconds("syn_sent_timeout"))
+                .withSynReceivedTimeout(seconds("syn_received_timeout"))
                 .withChecksums(checksumPolicy());
+    }
+
+    /** A duration setting: seconds above 0, at most a year. */
+    private Duration seconds(String key) {
+        return Duration.ofNanos((long) (number(key, 0, 86_400 * 365) * 1e9));
     }
 
     /** Anomaly thresholds; bad checksums are not reported when checksums are ignored. */

@@ -21,6 +21,8 @@ class ConfigTest {
         assertThat(defaults.out()).isEqualTo(""
                 + "msl                      30         default\n"
                 + "fin_wait_2_timeout       60         default\n"
+                + "syn_sent_timeout         127        default\n"
+                + "syn_received_timeout     63         default\n"
                 + "checksums                auto       default\n"
                 + "syn_flood_min_rate       100        default\n"
                 + "syn_flood_min_half_open  64         default\n"
@@ -29,10 +31,12 @@ class ConfigTest {
         Path yaml = tmp.resolve("tcpstate.yaml");
         Files.writeString(yaml, "msl: 120\nsyn_flood_min_half_open: 10\nchecksums: ignore\n");
         Cli mixed = Cli.run("config", "--show", "--config", yaml.toString(), "--checksums", "verify",
-                "--fin-wait-2-timeout", "2.5");
+                "--fin-wait-2-timeout", "2.5", "--syn-sent-timeout", "21");
         assertThat(mixed.out()).isEqualTo(""
                 + "msl                      120        config file " + yaml + "\n"
                 + "fin_wait_2_timeout       2.5        command line\n"
+                + "syn_sent_timeout         21         command line\n"
+                + "syn_received_timeout     63         default\n"
                 + "checksums                verify     command line\n"
                 + "syn_flood_min_rate       100        default\n"
                 + "syn_flood_min_half_open  10         config file " + yaml + "\n"
@@ -57,6 +61,14 @@ class ConfigTest {
         String reuse = Repo.sample("time-wait-reuse-client.pcap").toString();
         assertThat(Cli.run("anomalies", reuse).out()).contains("time_wait_reuse");
         assertThat(Cli.run("anomalies", "--config", msl.toString(), reuse).out()).isEqualTo("no anomalies\n");
+        // SYNs at 0, 1 and 3 s: with a 2 s connect timeout the client gave up before its third SYN, a new attempt
+        String unanswered = Repo.sample("syn-retries-unanswered.pcap").toString();
+        assertThat(Cli.run("connections", "--format", "csv", unanswered).out().lines().skip(1)
+                .map(l -> String.join(",", java.util.Arrays.copyOfRange(l.split(","), 4, 7)))).containsExactly(
+                "1,SYN_SENT,CLOSED");
+        assertThat(Cli.run("connections", "--format", "csv", "--syn-sent-timeout", "2", unanswered).out().lines()
+                .skip(1).map(l -> String.join(",", java.util.Arrays.copyOfRange(l.split(","), 4, 7))))
+                .containsExactly("1,CLOSED,CLOSED", "2,SYN_SENT,CLOSED");
     }
 
     @Test
@@ -67,8 +79,8 @@ class ConfigTest {
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).isEqualTo("tcpstate: --config " + bad + ": unknown setting 'msll'; the settings are msl,"
-                + " fin_wait_2_timeout, checksums, syn_flood_min_rate, syn_flood_min_half_open, max_tracked_keys,"
-                + " max_connections\n");
+                + " fin_wait_2_timeout, syn_sent_timeout, syn_received_timeout, checksums, syn_flood_min_rate,"
+                + " syn_flood_min_half_open, max_tracked_keys, max_connections\n");
         Files.writeString(bad, "checksums: maybe\n");
         r = Cli.run("config", "--show", "--config", bad.toString());
         assertThat(r.err()).isEqualTo("tcpstate: checksums (config file " + bad + "): 'maybe' is none of auto,"
@@ -76,6 +88,10 @@ class ConfigTest {
         r = Cli.run("anomalies", "--msl", "0", Repo.sample("ipv6.pcap").toString());
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(r.err()).isEqualTo("tcpstate: msl (--msl): '0' must be a number above 0 and at most 31536000\n");
+        r = Cli.run("connections", "--syn-received-timeout", "-1", Repo.sample("ipv6.pcap").toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).isEqualTo("tcpstate: syn_received_timeout (--syn-received-timeout): '-1' must be a number"
+                + " above 0 and at most 31536000\n");
         r = Cli.run("config", "--show", "--config", tmp.resolve("none.yaml").toString());
         assertThat(r.err()).isEqualTo("tcpstate: --config " + tmp.resolve("none.yaml") + ": no such file\n");
     }

@@ -458,19 +458,46 @@ public final class ConnectionTracker {
             // Linux tcp_fin_timeout: FIN-WAIT-2 is not held forever.
             e.timerAtNanos = timeNanos + settings.finWait2TimeoutNanos();
         } else {
-            e.timerAtNanos = Endpoint.NO_TIMER;
+            // A step dated earlier than the packet that proved it (a SYN-RECEIVED shown by the SYN-ACK that answered
+            // the SYN) starts its timer no earlier than that packet: the endpoint was still there to send it.
+            e.timerAtNanos = handshakeTimer(to, Math.max(timeNanos, now));
         }
         schedule(c);
         listener.onTransition(c, e, from, to, packet, timeNanos);
     }
 
     /**
-     * Withdraws an endpoint's last step when a later segment proves it had not happened yet (crossing FINs). The
-     * path loses the step; the listener is not told again (it saw the step with the knowledge of its time).
+     * Withdraws an endpoint's last step when a later segment proves it had not happened yet (crossing FINs, a
+     * retransmitted SYN-ACK). The path loses the step and the endpoint is back in the state before it, since the time
+     * it entered that state, with that state's timer; the listener is not told again (it saw the step with the
+     * knowledge of its time).
      */
     void revise(Connection c, Endpoint e) {
         e.state = e.path.removeLast();
-        e.timerAtNanos = Endpoint.NO_TIMER;
+        int steps = e.path.size();
+        if (steps > 0) {
+            e.stateSinceNanos = e.path.timeNanos(steps - 1);
+        }
+        // The restored state's timer, as its step set it (no earlier than now: it cannot have run out unnoticed).
+        long at = handshakeTimer(e.state, e.stateSinceNanos);
+        e.timerAtNanos = at == Endpoint.NO_TIMER ? at : Math.max(at, now);
+        schedule(c);
+    }
+
+    /**
+     * The deadline of the handshake timer of an endpoint that entered {@code state} at {@code since}, or
+     * {@link Endpoint#NO_TIMER} for a state without one: a connection attempt gives up in SYN-SENT (Linux, after
+     * {@code tcp_syn_retries} retransmissions), a half-open connection is dropped in SYN-RECEIVED (Linux, after
+     * {@code tcp_synack_retries}).
+     */
+    private long handshakeTimer(TcpState state, long since) {
+        if (state == TcpState.SYN_SENT) {
+            return since + settings.synSentTimeoutNanos();
+        }
+        if (state == TcpState.SYN_RECEIVED) {
+            return since + settings.synReceivedTimeoutNanos();
+        }
+        return Endpoint.NO_TIMER;
     }
 
     /** A retransmitted FIN arrived in TIME-WAIT: restart the 2 MSL timeout (RFC 9293 section 3.10.7.4). */
@@ -515,9 +542,15 @@ public final class ConnectionTracker {
         }
         long due = e.timerAtNanos;
         e.timerAtNanos = Endpoint.NO_TIMER;
-        // Rule: the TIME-WAIT (2*MSL) or FIN-WAIT-2 (finWait2Timeout) timer expires: -> CLOSED.
-        if (e.state == TcpState.TIME_WAIT || e.state == TcpState.FIN_WAIT_2) {
+        TcpState s = e.state;
+        if (s == TcpState.TIME_WAIT || s == TcpState.FIN_WAIT_2 || s == TcpState.SYN_SENT) {
+            // Rule: the TIME-WAIT (2*MSL), FIN-WAIT-2 (finWait2Timeout) or SYN-SENT (synSentTimeout) timer expires:
+            // -> CLOSED.
             transition(c, e, TcpState.CLOSED, 0, due);
+        } else if (s == TcpState.SYN_RECEIVED) {
+            // Rule: the SYN-RECEIVED timer (synReceivedTimeout) expires: a passive endpoint's listener drops the
+            // half-open connection (-> LISTEN, as a reset does: RFC 9293 section 3.10.7.4); any other -> CLOSED.
+            transition(c, e, e.passive ? TcpState.LISTEN : TcpState.CLOSED, 0, due);
         }
     }
 

@@ -225,6 +225,44 @@ class CraftedTest {
         }
 
         @Test
+        void connectGivesUp_handshakeTimeoutReportedWhenTheTimerRuns_clientClosed() {
+            Wire w = new Wire();
+            Wire.Conv c = w.conv().client(S);
+            long first = w.time;
+            w.after(SEC);
+            c.rawClient(S, 1000, 0, 0);
+            w.after(2 * SEC);
+            c.rawClient(S, 1000, 0, 0);
+            w.after(first + 127 * SEC - 1 - w.time);
+            assertThat(w.out).isEmpty();
+            w.after(1); // the client's connect times out: both endpoints final, the connection ends now
+            assertThat(summary(w)).containsExactly("handshake_timeout WARNING ORIGINATOR #1");
+            Anomaly a = w.out.get(0);
+            assertThat(a.stateBefore()).isEqualTo(TcpState.SYN_SENT);
+            assertThat(a.stateAfter()).isEqualTo(TcpState.CLOSED);
+            assertThat(a.timeNanos()).isEqualTo(first + 3 * SEC + 2 * MS);
+            assertThat(a.evidence("syns")).isEqualTo(3);
+            w.finish();
+            assertThat(w.out).hasSize(1);
+        }
+
+        @Test
+        void synAckRetransmittedNeverAcked_listenerDropsItAfterTheTimeout() {
+            Wire w = new Wire();
+            Wire.Conv c = w.conv();
+            c.client(S).server(S | A);
+            long answered = w.time;
+            c.rawServer(S | A, 5000, c.cseq, 0);
+            w.after(answered + 63 * SEC - w.time);
+            // the client (a spoofed source) is still in SYN_SENT: the connection stays until its timer runs too
+            assertThat(w.out).isEmpty();
+            w.after(127 * SEC);
+            assertThat(summary(w)).containsExactly("synack_retransmit WARNING RESPONDER #0");
+            assertThat(w.out.get(0).stateBefore()).isEqualTo(TcpState.SYN_RECEIVED);
+            assertThat(w.out.get(0).stateAfter()).isEqualTo(TcpState.LISTEN);
+        }
+
+        @Test
         void singleUnansweredSyn_notATimeout() {
             Wire w = new Wire();
             w.conv().client(S);

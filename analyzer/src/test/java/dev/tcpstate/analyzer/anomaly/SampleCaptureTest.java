@@ -129,6 +129,24 @@ class SampleCaptureTest {
     }
 
     @Test
+    void handshakeTimeouts_reportedWhenTheKernelsGaveUp_withTheStatesAfter() throws IOException {
+        CaptureRun r = run("handshake-timeouts");
+        // the listener's half-open connection ends when its originator's SYN_SENT runs out (127 s), after the
+        // black-holed connect() (which began first) has run out
+        assertThat(summary(r)).containsExactly("handshake_timeout WARNING ORIGINATOR #1",
+                "synack_retransmit WARNING RESPONDER #0");
+        Anomaly timeout = r.of("handshake_timeout").get(0);
+        assertThat(timeout.evidence("syns")).isEqualTo(7);
+        assertThat(timeout.packets()).containsExactly(1L, 4L, 6L, 8L, 10L, 12L, 14L);
+        assertThat(timeout.stateBefore()).isEqualTo(TcpState.SYN_SENT);
+        assertThat(timeout.stateAfter()).isEqualTo(TcpState.CLOSED);
+        Anomaly synAck = r.of("synack_retransmit").get(0);
+        assertThat(synAck.evidence("synack_retransmissions")).isEqualTo(5);
+        assertThat(synAck.stateBefore()).isEqualTo(TcpState.SYN_RECEIVED);
+        assertThat(synAck.stateAfter()).isEqualTo(TcpState.LISTEN);
+    }
+
+    @Test
     void acceptQueueOverflow_droppedFinalAckAndUnansweredSyns() throws IOException {
         CaptureRun r = run("accept-queue-overflow");
         assertThat(summary(r)).containsExactly("synack_retransmit WARNING RESPONDER #11",

@@ -24,6 +24,7 @@ import dev.tcpstate.analyzer.AnalyzerSettings;
 import dev.tcpstate.analyzer.tcp.TcpState;
 import dev.tcpstate.analyzer.track.StatePath.Step;
 
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -141,6 +142,48 @@ class StateMachineTest {
         }
 
         @Test
+        void synSent_unanswered_closedWhenTheConnectTimesOut_countedFromTheFirstSyn() {
+            Flow f = new Flow().client(S);
+            long first = f.orig().stateSinceNanos();
+            f.after(SEC).rawClient(S, Flow.CLIENT_ISN, 0, 0).after(2 * SEC).rawClient(S, Flow.CLIENT_ISN, 0, 0);
+            f.tracker.advanceTime(first + 127 * SEC - 1);
+            assertThat(f.orig().state()).isEqualTo(SYN_SENT);
+            assertThat(f.ended).isEmpty();
+            f.tracker.advanceTime(first + 127 * SEC);
+            // both endpoints final by a timer: the connection leaves the table at once
+            assertThat(f.ended).hasSize(1);
+            Connection c = f.ended.get(0);
+            assertThat(c.originator().path().steps()).containsExactly(
+                    new Step(1, first, CLOSED, SYN_SENT), new Step(0, first + 127 * SEC, SYN_SENT, CLOSED));
+            assertThat(states(c.responder())).containsExactly(CLOSED);
+            assertThat(c.zeekConnState()).isEqualTo("S0");
+            assertThat(f.tracker.liveConnections()).isZero();
+        }
+
+        @Test
+        void synSent_timeoutIsASetting_andASynAfterItStartsTheNextIncarnation() {
+            Flow f = new Flow(AnalyzerSettings.DEFAULTS.withSynSentTimeout(Duration.ofSeconds(3))).client(S);
+            long first = f.orig().stateSinceNanos();
+            f.tracker.advanceTime(first + 3 * SEC);
+            assertThat(f.ended).hasSize(1);
+            assertThat(states(f.ended.get(0).originator())).containsExactly(CLOSED, SYN_SENT, CLOSED);
+            // the same SYN again, after the client gave up: a new connection attempt on the socket pair
+            f.rawClient(S, Flow.CLIENT_ISN, 0, 0);
+            assertThat(f.conn().incarnation()).isEqualTo(2);
+            assertThat(states(f.orig())).containsExactly(CLOSED, SYN_SENT);
+        }
+
+        @Test
+        void synSent_answeredBeforeTheTimeout_noTimerLeft() {
+            Flow f = new Flow().client(S).after(100 * SEC).server(S | A).client(A);
+            long first = f.orig().path().step(0).timeNanos();
+            f.tracker.advanceTime(first + 200 * SEC);
+            assertThat(f.orig().state()).isEqualTo(ESTABLISHED);
+            assertThat(f.resp().state()).isEqualTo(ESTABLISHED);
+            assertThat(f.ended).isEmpty();
+        }
+
+        @Test
         void synSent_missedSynAck_ackFromClientProvesEstablished() {
             Flow f = new Flow().client(S);
             f.serverSeq++; // SYN-ACK not captured
@@ -220,6 +263,55 @@ class StateMachineTest {
         void retransmittedSynAckAfterResponderSentData_notWithdrawn() {
             Flow f = Flow.established().server(A | P, 10).rawServer(S | A, Flow.SERVER_ISN, Flow.CLIENT_ISN + 1, 0);
             assertThat(states(f.resp())).containsExactly(LISTEN, SYN_RECEIVED, ESTABLISHED);
+        }
+
+        @Test
+        void synReceived_finalAckNeverArrives_passiveReturnsToListenWhenTheHalfOpenConnectionTimesOut() {
+            // a spoofed SYN: its sender never answers the SYN-ACKs
+            Flow f = new Flow().client(S).server(S | A);
+            // the step is dated by the SYN; the timer runs from the answer (the SYN-ACK, 1 ms later)
+            long synAt = f.resp().stateSinceNanos(), answeredAt = synAt + MS;
+            f.after(SEC).rawServer(S | A, Flow.SERVER_ISN, Flow.CLIENT_ISN + 1, 0);
+            f.tracker.advanceTime(answeredAt + 63 * SEC - 1);
+            assertThat(f.resp().state()).isEqualTo(SYN_RECEIVED);
+            f.tracker.advanceTime(answeredAt + 63 * SEC);
+            assertThat(f.resp().path().steps()).containsExactly(new Step(1, synAt, LISTEN, SYN_RECEIVED),
+                    new Step(0, answeredAt + 63 * SEC, SYN_RECEIVED, LISTEN));
+            // the originator is still waiting in SYN_SENT until its own connect times out
+            assertThat(f.orig().state()).isEqualTo(SYN_SENT);
+            assertThat(f.ended).isEmpty();
+            f.tracker.advanceTime(synAt + 127 * SEC);
+            assertThat(f.ended).hasSize(1);
+            assertThat(states(f.ended.get(0).originator())).containsExactly(CLOSED, SYN_SENT, CLOSED);
+            assertThat(states(f.ended.get(0).responder())).containsExactly(LISTEN, SYN_RECEIVED, LISTEN);
+        }
+
+        @Test
+        void withdrawnEstablished_backInSynSentSinceTheFirstSyn_withItsTimer() {
+            Flow f = new Flow().client(S).server(S | A);
+            assertThat(f.orig().state()).isEqualTo(ESTABLISHED);
+            f.rawServer(S | A, Flow.SERVER_ISN, Flow.CLIENT_ISN + 1, 0); // the first SYN-ACK had not arrived
+            assertThat(states(f.orig())).containsExactly(CLOSED, SYN_SENT);
+            long first = Flow.BASE + MS;
+            assertThat(f.orig().stateSinceNanos()).isEqualTo(first);
+            f.tracker.advanceTime(first + 127 * SEC - 1);
+            assertThat(f.orig().state()).isEqualTo(SYN_SENT);
+            f.tracker.advanceTime(first + 127 * SEC);
+            assertThat(f.orig().path().steps()).containsExactly(
+                    new Step(1, first, CLOSED, SYN_SENT), new Step(0, first + 127 * SEC, SYN_SENT, CLOSED));
+            assertThat(states(f.resp())).containsExactly(LISTEN, SYN_RECEIVED, LISTEN);
+        }
+
+        @Test
+        void synReceived_afterSimultaneousOpen_closedWhenItTimesOut() {
+            Flow f = new Flow(AnalyzerSettings.DEFAULTS.withSynReceivedTimeout(Duration.ofSeconds(5))).client(S)
+                    .server(S);
+            assertThat(f.orig().state()).isEqualTo(SYN_RECEIVED);
+            long entered = f.orig().stateSinceNanos();
+            f.tracker.advanceTime(entered + 5 * SEC);
+            assertThat(states(f.orig())).containsExactly(CLOSED, SYN_SENT, SYN_RECEIVED, CLOSED);
+            assertThat(states(f.resp())).containsExactly(CLOSED, SYN_SENT, SYN_RECEIVED, CLOSED);
+            assertThat(f.ended).hasSize(1);
         }
 
         @Test
