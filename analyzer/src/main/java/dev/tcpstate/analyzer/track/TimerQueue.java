@@ -7,10 +7,10 @@ import java.util.Arrays;
  * added. Scheduling allocates nothing.
  *
  * <p>Almost every deadline is the time of the packet or timer that set it plus one of a few fixed durations (2*MSL,
- * the FIN-WAIT-2 timeout, the linger time), and capture time only moves forward, so the entries of one duration
- * arrive already sorted. Each entry therefore goes to the first of a few FIFO runs whose last deadline is not later
- * than its own: a run stays sorted, adding and taking are sequential array accesses, and the head is the smallest
- * of the run heads. An entry that fits no run (a packet with an earlier timestamp than the one before it) goes to a
+ * the FIN-WAIT-2 timeout, the handshake timeouts, the linger time), and capture time only moves forward, so the
+ * entries of one duration arrive already sorted. Each entry therefore goes to the first of a few FIFO runs whose
+ * last deadline is not later than its own: a run stays sorted, adding and taking are sequential array accesses, and
+ * the head is the smallest of the run heads. An entry that fits no run (a packet with an earlier timestamp than the one before it) goes to a
  * binary heap, compared the same way. With hundreds of thousands of entries queued a heap alone would take a cache
  * miss per level on every operation. Not thread-safe.
  */
@@ -133,15 +133,15 @@ final class TimerQueue {
         }
     }
 
-    /** Removes the head. */
+    /** Removes the head, and the cancelled entries right behind it in its run. */
     void poll() {
         int h = head;
         if (h == HEAP) {
             heap.poll();
+            size--;
         } else {
-            runs[h].poll();
+            size -= runs[h].poll();
         }
-        size--;
         findHead();
     }
 
@@ -226,12 +226,21 @@ final class TimerQueue {
             }
         }
 
-        void poll() {
-            conn[first] = null;
-            first = (first + 1) & (at.length - 1);
-            headPosition++;
-            count--;
-            cursor.took(1);
+        /**
+         * Removes the head and the cancelled entries that follow it (their deadlines no longer matter), so the next
+         * head is a live entry; returns how many entries left.
+         */
+        int poll() {
+            int mask = at.length - 1, n = 0;
+            do {
+                conn[first] = null;
+                first = (first + 1) & mask;
+                n++;
+            } while (n < count && conn[first] == null);
+            headPosition += n;
+            count -= n;
+            cursor.took(n);
+            return n;
         }
 
         void clear() {

@@ -31,7 +31,7 @@ class TimerQueueTest {
     }
 
     @Test
-    void cancelledEntriesComeOutWithoutTheirConnection_alsoAfterTheRunGrew() {
+    void cancelledEntriesAreDroppedWhenTheEntryBeforeThemIsTaken_alsoAfterTheRunGrew() {
         TimerQueue q = new TimerQueue();
         Connection[] cs = new Connection[600];
         long[] handles = new long[600];
@@ -45,11 +45,24 @@ class TimerQueueTest {
         q.cancel(handles[300], cs[300]);
         q.cancel(handles[301], cs[5]); // another connection's handle: nothing happens
         q.cancel(TimerQueue.NO_HANDLE, cs[7]);
-        List<Entry> out = drain(q);
-        assertThat(out).hasSize(600);
+        List<Entry> want = new ArrayList<>();
         for (int i = 0; i < 600; i++) {
-            assertThat(out.get(i)).isEqualTo(new Entry(1000 + i, i == 3 || i == 300 ? -1 : i));
+            if (i != 3 && i != 300) {
+                want.add(new Entry(1000 + i, i));
+            }
         }
+        assertThat(drain(q)).isEqualTo(want);
+    }
+
+    @Test
+    void aCancelledHeadComesOutWithoutItsConnection() {
+        TimerQueue q = new TimerQueue();
+        Connection a = connection(1);
+        long ha = q.add(10, a);
+        q.add(20, connection(2));
+        q.cancel(ha, a);
+        assertThat(q.peekAt()).isEqualTo(10);
+        assertThat(drain(q)).containsExactly(new Entry(10, -1), new Entry(20, 2));
     }
 
     @Test
