@@ -15,7 +15,8 @@ import java.time.Duration;
  *     {@code net.ipv4.tcp_syn_retries} of 6: the SYN is sent at 0 s and retransmitted with exponential back-off from a
  *     1 s timeout (RFC 6298 section 2.1) at 1, 3, 7, 15, 31 and 63 s, and the last wait ends at 127 s.
  * @param synReceivedTimeoutNanos how long an endpoint stays in SYN-RECEIVED, counted from its answer to the SYN (the
- *     SYN-ACK, or whatever segment first shows the state), before it gives up: a passive endpoint returns to LISTEN
+ *     SYN-ACK, or whatever segment first shows the state) or from the last segment other than a SYN-ACK it sent since
+ *     (data on a TCP Fast Open handshake; a capture of one direction only), before it gives up: a passive endpoint returns to LISTEN
  *     (the listener drops the half-open connection and keeps listening), any other goes CLOSED. Default 63 s, when Linux drops a half-open connection with its default
  *     {@code net.ipv4.tcp_synack_retries} of 5: SYN-ACKs at 0, 1, 3, 7, 15 and 31 s, and the last wait ends at 63 s.
  * @param closedLingerNanos how long a connection whose two endpoints became final (CLOSED or LISTEN) through a

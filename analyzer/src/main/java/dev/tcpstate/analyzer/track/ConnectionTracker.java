@@ -275,6 +275,13 @@ public final class ConnectionTracker {
         boolean badSum = badChecksum(snd, p);
         boolean wasFinal = c.bothFinal();
         boolean rexmit = machine.segment(c, snd, snd.peer, p, badSum);
+        if ((p.flags & TcpPacket.SYN) == 0 && snd.timerAtNanos != Endpoint.NO_TIMER
+                && (snd.state == TcpState.SYN_RECEIVED || snd.state == TcpState.SYN_SENT)) {
+            // A segment other than its SYN or SYN-ACK shows the endpoint still there (data on a TCP Fast Open
+            // handshake, or a capture that holds one direction only): its handshake timer runs from this segment.
+            // The queued entry is left as it is: when it comes due, the timer is found later and queued again.
+            snd.timerAtNanos = handshakeTimer(snd.state, p.timestampNanos);
+        }
         if (zeekView) {
             if (badSum) {
                 c.badChecksum(fromOrig);

@@ -303,6 +303,26 @@ class StateMachineTest {
         }
 
         @Test
+        void synReceived_segmentsItSendsAfterItsSynAck_showItStillThere_theTimerRunsFromTheLast() {
+            // only the server's direction is captured: its SYN-ACK, then its data for five minutes
+            Flow f = new Flow();
+            f.clientSeq++;
+            f.server(S | A);
+            for (int i = 0; i < 30; i++) {
+                f.after(10 * SEC).server(A | P, 100);
+            }
+            long last = f.time;
+            f.tracker.advanceTime(last + 63 * SEC - 1);
+            assertThat(f.ended).isEmpty();
+            assertThat(f.resp().state()).isEqualTo(SYN_RECEIVED);
+            assertThat(f.conn().respPackets()).isEqualTo(31);
+            f.tracker.advanceTime(last + 63 * SEC);
+            assertThat(f.resp().path().steps()).containsExactly(new Step(1, Flow.BASE + MS, LISTEN, SYN_RECEIVED),
+                    new Step(0, last + 63 * SEC, SYN_RECEIVED, LISTEN));
+            assertThat(f.ended).hasSize(1);
+        }
+
+        @Test
         void synReceived_afterSimultaneousOpen_closedWhenItTimesOut() {
             Flow f = new Flow(AnalyzerSettings.DEFAULTS.withSynReceivedTimeout(Duration.ofSeconds(5))).client(S)
                     .server(S);
