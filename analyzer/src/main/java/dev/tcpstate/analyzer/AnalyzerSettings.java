@@ -16,9 +16,10 @@ import java.time.Duration;
  *     1 s timeout (RFC 6298 section 2.1) at 1, 3, 7, 15, 31 and 63 s, and the last wait ends at 127 s.
  * @param synReceivedTimeoutNanos how long an endpoint stays in SYN-RECEIVED, counted from its answer to the SYN (the
  *     SYN-ACK, or whatever segment first shows the state) or from the last segment other than a SYN-ACK it sent since
- *     (data on a TCP Fast Open handshake; a capture of one direction only), before it gives up: a passive endpoint returns to LISTEN
- *     (the listener drops the half-open connection and keeps listening), any other goes CLOSED. Default 63 s, when Linux drops a half-open connection with its default
- *     {@code net.ipv4.tcp_synack_retries} of 5: SYN-ACKs at 0, 1, 3, 7, 15 and 31 s, and the last wait ends at 63 s.
+ *     (data on a TCP Fast Open handshake; a capture of one direction only), before it gives up: a passive endpoint
+ *     returns to LISTEN (the listener drops the half-open connection and keeps listening), any other goes CLOSED.
+ *     Default 63 s, when Linux drops a half-open connection with its default {@code net.ipv4.tcp_synack_retries} of 5:
+ *     SYN-ACKs at 0, 1, 3, 7, 15 and 31 s, and the last wait ends at 63 s.
  * @param closedLingerNanos how long a connection whose two endpoints became final (CLOSED or LISTEN) through a
  *     packet stays in the table to absorb stray packets (a retransmitted RST, data in flight) before it is emitted.
  *     Default 5 s, the delay Zeek applies before removing a closed connection ({@code tcp_close_delay}). Zero emits

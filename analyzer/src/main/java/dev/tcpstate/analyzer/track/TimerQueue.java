@@ -10,9 +10,9 @@ import java.util.Arrays;
  * the FIN-WAIT-2 timeout, the handshake timeouts, the linger time), and capture time only moves forward, so the
  * entries of one duration arrive already sorted. Each entry therefore goes to the first of a few FIFO runs whose
  * last deadline is not later than its own: a run stays sorted, adding and taking are sequential array accesses, and
- * the head is the smallest of the run heads. An entry that fits no run (a packet with an earlier timestamp than the one before it) goes to a
- * binary heap, compared the same way. With hundreds of thousands of entries queued a heap alone would take a cache
- * miss per level on every operation. Not thread-safe.
+ * the head is the smallest of the run heads. An entry that fits no run (a packet with an earlier timestamp than the
+ * one before it) goes to a binary heap, compared the same way. With hundreds of thousands of entries queued a heap
+ * alone would take a cache miss per level on every operation. Not thread-safe.
  */
 final class TimerQueue {
     private static final int RUNS = 4;
