@@ -18,6 +18,7 @@ import dev.tcpstate.analyzer.track.Connection;
 import dev.tcpstate.analyzer.track.ConnectionTracker;
 import dev.tcpstate.analyzer.track.Endpoint;
 import dev.tcpstate.analyzer.track.Role;
+import dev.tcpstate.analyzer.track.StatePath;
 import dev.tcpstate.parsers.decode.TcpPacket;
 
 import java.util.ArrayList;
@@ -426,6 +427,7 @@ public final class AnomalyDetector implements ConnectionListener {
             Map<String, Object> ev = new LinkedHashMap<>();
             ev.put("final_ack_seen", true);
             ev.put("synack_retransmissions", m.synAckCount - 1);
+            ev.put("dropped_after_seconds", null); // the same keys as when the final ACK never came
             report(c, m, AnomalyType.SYNACK_RETRANSMIT, AnomalyType.SYNACK_RETRANSMIT.severity(), t, pkt, s.role(),
                     SYN_RECEIVED, SYN_RECEIVED, side(c, s) + " sent its SYN-ACK again although the client had "
                             + "already acknowledged it: the final ACK was dropped, typically because the accept queue "
@@ -595,24 +597,44 @@ public final class AnomalyDetector implements ConnectionListener {
                 packets.add(m.synPackets[i]);
                 if (i > 0) intervals.add(secs(m.synTimes[i] - m.synTimes[i - 1]));
             }
+            Double gaveUp = timedOut(o, SYN_SENT) ? secs(lastStepNanos(o) - m.synTimes[0]) : null;
             Map<String, Object> ev = new LinkedHashMap<>();
             ev.put("syns", m.synCount);
             ev.put("intervals_seconds", intervals);
             ev.put("waited_seconds", secs(m.synTimes[n - 1] - m.synTimes[0]));
+            ev.put("gave_up_after_seconds", gaveUp);
             report(c, m, AnomalyType.HANDSHAKE_TIMEOUT, AnomalyType.HANDSHAKE_TIMEOUT.severity(), m.synTimes[n - 1],
                     packets, o.role(), SYN_SENT, o.state(), endpointName(c, o) + " sent its SYN " + m.synCount
                             + " times (retries after " + intervals + " s) and never got an answer from "
-                            + endpointName(c, r) + ".", ev);
+                            + endpointName(c, r) + (gaveUp == null ? "." : "; it gave up " + gaveUp
+                            + " s after its first SYN."), ev);
         } else if (m.synAckCount >= 2 && !m.completed && !m.respEverEstablished && !m.unsolicitedSynAck) {
             if (coveredByAggregate(m)) return;
+            StatePath path = r.path();
+            int steps = path.size();
+            Double dropped = timedOut(r, SYN_RECEIVED) && steps >= 2
+                    ? secs(path.timeNanos(steps - 1) - path.timeNanos(steps - 2)) : null;
             Map<String, Object> ev = new LinkedHashMap<>();
             ev.put("final_ack_seen", false);
             ev.put("synack_retransmissions", m.synAckCount - 1);
+            ev.put("dropped_after_seconds", dropped);
             report(c, m, AnomalyType.SYNACK_RETRANSMIT, AnomalyType.SYNACK_RETRANSMIT.severity(),
                     c.lastTimeNanos(), List.of(), r.role(), SYN_RECEIVED, r.state(), endpointName(c, r)
                             + " answered the SYN and retransmitted its SYN-ACK " + (m.synAckCount - 1)
-                            + " times, but the handshake's final ACK never arrived.", ev);
+                            + " times, but the handshake's final ACK never arrived" + (dropped == null ? "." : "; it"
+                            + " dropped the half-open connection " + dropped + " s after the SYN."), ev);
         }
+    }
+
+    /** The endpoint's last step was its handshake timer running out in {@code state}. */
+    private static boolean timedOut(Endpoint e, TcpState state) {
+        StatePath path = e.path();
+        int n = path.size();
+        return n > 0 && path.packet(n - 1) == 0 && path.from(n - 1) == state;
+    }
+
+    private static long lastStepNanos(Endpoint e) {
+        return e.path().timeNanos(e.path().size() - 1);
     }
 
     private boolean coveredByAggregate(ConnMarks m) {

@@ -242,8 +242,24 @@ class CraftedTest {
             assertThat(a.stateAfter()).isEqualTo(TcpState.CLOSED);
             assertThat(a.timeNanos()).isEqualTo(first + 3 * SEC + 2 * MS);
             assertThat(a.evidence("syns")).isEqualTo(3);
+            assertThat(a.evidence("gave_up_after_seconds")).isEqualTo(127.0);
+            assertThat(a.message()).isEqualTo("10.0.0.1:40000 sent its SYN 3 times (retries after [1.001, 2.001] s)"
+                    + " and never got an answer from 10.0.0.2:80; it gave up 127.0 s after its first SYN.");
             w.finish();
             assertThat(w.out).hasSize(1);
+        }
+
+        @Test
+        void captureEndsBeforeTheConnectGivesUp_noGiveUpInTheReport() {
+            Wire w = new Wire();
+            Wire.Conv c = w.conv().client(S);
+            w.after(SEC);
+            c.rawClient(S, 1000, 0, 0);
+            w.finish();
+            Anomaly a = w.of("handshake_timeout").get(0);
+            assertThat(a.stateAfter()).isEqualTo(TcpState.SYN_SENT);
+            assertThat(a.evidence()).containsEntry("gave_up_after_seconds", null);
+            assertThat(a.message()).endsWith("never got an answer from 10.0.0.2:80.");
         }
 
         @Test
@@ -260,6 +276,11 @@ class CraftedTest {
             assertThat(summary(w)).containsExactly("synack_retransmit WARNING RESPONDER #0");
             assertThat(w.out.get(0).stateBefore()).isEqualTo(TcpState.SYN_RECEIVED);
             assertThat(w.out.get(0).stateAfter()).isEqualTo(TcpState.LISTEN);
+            // the step is dated by the SYN, the timer ran from the SYN-ACK 1 ms later
+            assertThat(w.out.get(0).evidence("dropped_after_seconds")).isEqualTo(63.001);
+            assertThat(w.out.get(0).message()).isEqualTo("10.0.0.2:80 answered the SYN and retransmitted its SYN-ACK"
+                    + " 1 times, but the handshake's final ACK never arrived; it dropped the half-open connection"
+                    + " 63.001 s after the SYN.");
         }
 
         @Test

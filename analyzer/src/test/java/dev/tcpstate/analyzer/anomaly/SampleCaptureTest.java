@@ -141,10 +141,12 @@ class SampleCaptureTest {
         assertThat(timeout.packets()).hasSize(7).startsWith(1L);
         assertThat(timeout.stateBefore()).isEqualTo(TcpState.SYN_SENT);
         assertThat(timeout.stateAfter()).isEqualTo(TcpState.CLOSED);
+        assertThat(timeout.evidence("gave_up_after_seconds")).isEqualTo(127.0);
         Anomaly synAck = r.of("synack_retransmit").get(0);
         assertThat(synAck.evidence("synack_retransmissions")).isEqualTo(5);
         assertThat(synAck.stateBefore()).isEqualTo(TcpState.SYN_RECEIVED);
         assertThat(synAck.stateAfter()).isEqualTo(TcpState.LISTEN);
+        assertThat(synAck.evidence("dropped_after_seconds")).isEqualTo(63.0);
     }
 
     @Test
