@@ -3,8 +3,8 @@
 
     python3 bench/synflood.py N FILE      e.g.  python3 bench/synflood.py 3000000 flood.pcap   (210 MB, 30 s)
 
-Every SYN opens a connection that never ends, so the connection table fills; it measures what --max-connections and
---max-tracked-keys bound (time and peak memory of e.g. `/usr/bin/time -v ./tcpstate analyze flood.pcap`).
+Every SYN opens a connection that stays until its client's handshake timer runs out (127 s; nobody answers), so the
+connection table fills; it measures what --max-connections and --max-tracked-keys bound (time and peak memory of e.g. `/usr/bin/time -v ./tcpstate analyze flood.pcap`).
 Deterministic: the same N gives the same file.
 """
 import random

@@ -26,6 +26,11 @@ final class AheadCursor {
         return ahead >= max / 2 || ahead >= count ? -1 : (int) ahead;
     }
 
+    /** The entries ahead of the head moved: none of them counts as handed out any more. */
+    void restart() {
+        handedOut = taken;
+    }
+
     /** The entries up to {@code end}, counted from the head, have been handed out. */
     void handedOutTo(int end) {
         handedOut = taken + end;

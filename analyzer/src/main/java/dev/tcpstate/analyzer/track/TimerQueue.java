@@ -100,6 +100,13 @@ final class TimerQueue {
         for (int i = 0; i < RUNS; i++) {
             Run r = runs[i];
             if (r.count == 0 || r.lastAt() <= deadline) {
+                if (r.count == r.at.length) {
+                    int dropped = r.makeRoom();
+                    if (dropped > 0) {
+                        size -= dropped;
+                        findHead(); // the run's head may have been a cancelled entry
+                    }
+                }
                 handle = (long) i << RUN_SHIFT | r.add(deadline, seq, c);
                 where = i;
                 break;
@@ -143,6 +150,15 @@ final class TimerQueue {
             size -= runs[h].poll();
         }
         findHead();
+    }
+
+    /** Entries the runs have room for (tests). */
+    int runCapacity() {
+        int n = 0;
+        for (Run r : runs) {
+            n += r.at.length;
+        }
+        return n;
     }
 
     void clear() {
@@ -249,6 +265,46 @@ final class TimerQueue {
             first = (int) headPosition & (at.length - 1);
             cursor.took(count);
             count = 0;
+        }
+
+        /**
+         * The ring is full: drops its cancelled entries when they are at least half of it (the others keep their
+         * order, and move towards the head), else doubles it; returns how many entries were dropped. Without it, the
+         * cancelled entries of a SYN flood's connections, each left early with a handshake timer minutes away (the
+         * table full, {@link ConnectionTracker#setMaxLiveConnections}), would fill the runs in step with the flood
+         * rather than with the table. An entry that moves keeps no handle: cancelling it later does nothing, and it
+         * is told stale when it comes due, as an entry in the heap is.
+         */
+        int makeRoom() {
+            int n = at.length, mask = n - 1, live = 0;
+            for (int k = 0; k < count; k++) {
+                if (conn[(first + k) & mask] != null) {
+                    live++;
+                }
+            }
+            if (live > n / 2) {
+                grow();
+                return 0;
+            }
+            int w = 0;
+            for (int k = 0; k < count; k++) {
+                int i = (first + k) & mask;
+                if (conn[i] != null) {
+                    int j = (first + w) & mask;
+                    if (j != i) {
+                        at[j] = at[i];
+                        seq[j] = seq[i];
+                        conn[j] = conn[i];
+                        gen[j] = gen[i];
+                        conn[i] = null;
+                    }
+                    w++;
+                }
+            }
+            int dropped = count - live;
+            count = live;
+            cursor.restart();
+            return dropped;
         }
 
         private void grow() {

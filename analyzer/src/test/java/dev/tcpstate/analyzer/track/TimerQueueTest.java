@@ -55,6 +55,44 @@ class TimerQueueTest {
     }
 
     @Test
+    void aFullRunDropsItsCancelledEntriesInsteadOfGrowing_theOthersKeepTheirOrder() {
+        TimerQueue q = new TimerQueue();
+        int capacity = q.runCapacity();
+        Connection[] cs = new Connection[256];
+        long[] handles = new long[256];
+        for (int i = 0; i < 256; i++) {
+            cs[i] = connection(i);
+            handles[i] = q.add(1000 + i, cs[i]); // one run, full
+        }
+        for (int i = 0; i < 256; i++) {
+            if (i % 4 != 1) {
+                q.cancel(handles[i], cs[i]); // three quarters cancelled, the head among them
+            }
+        }
+        Connection late = connection(999);
+        q.add(5000, late);
+        assertThat(q.runCapacity()).isEqualTo(capacity);
+        q.cancel(handles[5], cs[5]); // moved by the clean-up: cancelling it does nothing
+        List<Entry> want = new ArrayList<>();
+        for (int i = 1; i < 256; i += 4) {
+            want.add(new Entry(1000 + i, i));
+        }
+        want.add(new Entry(5000, 999));
+        assertThat(drain(q)).isEqualTo(want);
+    }
+
+    @Test
+    void aFullRunOfMostlyLiveEntriesGrows() {
+        TimerQueue q = new TimerQueue();
+        int capacity = q.runCapacity();
+        for (int i = 0; i < 257; i++) {
+            q.add(1000 + i, connection(i));
+        }
+        assertThat(q.runCapacity()).isGreaterThan(capacity);
+        assertThat(drain(q)).hasSize(257);
+    }
+
+    @Test
     void aCancelledHeadComesOutWithoutItsConnection() {
         TimerQueue q = new TimerQueue();
         Connection a = connection(1);
