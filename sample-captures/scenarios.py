@@ -80,6 +80,19 @@ def connect(sport, dst=SRV4, dport=PORT, family=socket.AF_INET, addr=CLI4):
     return s
 
 
+def connect_nonblocking(sport, dst):
+    """Starts a connect() without waiting for it; returns the socket, still
+    connecting (for ever, when dst is routed into a namespace that does not
+    forward)."""
+    s = client_socket(sport)
+    s.setblocking(False)
+    try:
+        s.connect((dst, PORT))
+    except BlockingIOError:
+        pass
+    return s
+
+
 def recv_until_eof(s):
     data = b""
     while True:
@@ -466,12 +479,7 @@ def syn_flood_client():
 def syn_retries_unanswered_client():
     # 10.79.0.1 is routed through the server namespace, which does not
     # forward: the SYNs go out on the wire and vanish.
-    s = client_socket(40017)
-    s.setblocking(False)
-    try:
-        s.connect(("10.79.0.1", PORT))
-    except BlockingIOError:
-        pass
+    s = connect_nonblocking(40017, "10.79.0.1")
     time.sleep(3.5)              # SYN at 0 s, 1 s, 3 s (tcp_syn_retries = 2)
     finish(s)
 
@@ -487,12 +495,7 @@ def handshake_timeouts_client():
     # connect() to 10.79.0.1, routed into the server namespace, which does not
     # forward: SYNs at 0, 1, 3, 7, 15, 31 and 63 s (tcp_syn_retries = 6), and
     # the kernel gives up at 127 s
-    s = client_socket(40025)
-    s.setblocking(False)
-    try:
-        s.connect(("10.79.0.1", PORT))
-    except BlockingIOError:
-        pass
+    s = connect_nonblocking(40025, "10.79.0.1")
     # a spoofed SYN to the server: its SYN-ACKs (0, 1, 3, 7, 15 and 31 s,
     # tcp_synack_retries = 5) go to a source that never answers, and the
     # server drops the half-open connection at 63 s
@@ -598,13 +601,7 @@ def accept_queue_overflow_client():
     socks = []
 
     def start(sport):
-        s = client_socket(sport)
-        s.setblocking(False)
-        try:
-            s.connect((SRV4, PORT))
-        except BlockingIOError:
-            pass
-        socks.append(s)
+        socks.append(connect_nonblocking(sport, SRV4))
 
     start(40021)                 # completes, fills the first slot
     time.sleep(0.3)
