@@ -152,8 +152,8 @@ def client_first_close_server():
     finish(ls)
 
 
-def client_first_close_client():
-    s = connect(40001)
+def client_first_close_client(sport=40001):
+    s = connect(sport)
     s.sendall(REQUEST)
     recv_exact(s, len(RESPONSE))
     s.close()
@@ -511,13 +511,9 @@ def handshake_timeouts_client():
         time.sleep(0.5)
     if err != errno.ETIMEDOUT:
         raise RuntimeError("connect() to the black hole: %s, not ETIMEDOUT" % os.strerror(err))
-    # a last connection, so the capture goes on past both timeouts
-    c = connect(40027)
-    c.sendall(REQUEST)
-    recv_exact(c, len(RESPONSE))
-    c.close()
-    time.sleep(0.5)
-    finish()
+    # a last connection, client-first-close's, so the capture goes on past
+    # both timeouts
+    client_first_close_client(40027)
 
 
 def keepalive_server():
