@@ -30,7 +30,7 @@ public final class Connection extends ZeekState {
     long lingerUntilNanos;
     /** Deadline of the queued timer entry that is current for this connection. */
     long queuedAtNanos;
-    /** That entry's handle in the timer queue, to cancel it ({@link TimerQueue#NO_HANDLE}: none, or not cancellable). */
+    /** That entry's handle in the timer queue, to cancel it ({@link TimerQueue#NO_HANDLE}: none or uncancellable). */
     long timerHandle;
     boolean removed;
     /** A new SYN on the same socket pair ended this connection (the tracker does not recycle it then). */

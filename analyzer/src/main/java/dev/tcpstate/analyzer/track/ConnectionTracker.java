@@ -171,8 +171,8 @@ public final class ConnectionTracker {
      * active connections (a tenth of the cap) leave the table at once, as they stand, marked
      * {@link Connection#wasEvicted()}. Memory then stays bounded however many connections never end (in a SYN flood
      * every SYN opens one). The incarnation number of an evicted connection's socket pair is not remembered: a later
-     * segment of the pair starts a connection numbered 1. Finding them walks the whole table, so they go a tenth at a time: under a flood the table
-     * is walked once per tenth of the cap of new connections.
+     * segment of the pair starts a connection numbered 1. Finding them walks the whole table, so they go a tenth at a
+     * time: under a flood the table is walked once per tenth of the cap of new connections.
      */
     public void setMaxLiveConnections(int max) {
         if (max < 1) {
