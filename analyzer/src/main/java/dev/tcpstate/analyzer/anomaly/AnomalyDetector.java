@@ -601,9 +601,9 @@ public final class AnomalyDetector implements ConnectionListener {
             Map<String, Object> ev = new LinkedHashMap<>();
             ev.put("syns", m.synCount);
             ev.put("intervals_seconds", intervals);
-            ev.put("waited_seconds", secs(m.synTimes[n - 1] - m.synTimes[0]));
+            ev.put("waited_seconds", secs(m.lastSynTime - m.synTimes[0]));
             ev.put("gave_up_after_seconds", gaveUp);
-            report(c, m, AnomalyType.HANDSHAKE_TIMEOUT, AnomalyType.HANDSHAKE_TIMEOUT.severity(), m.synTimes[n - 1],
+            report(c, m, AnomalyType.HANDSHAKE_TIMEOUT, AnomalyType.HANDSHAKE_TIMEOUT.severity(), m.lastSynTime,
                     packets, o.role(), SYN_SENT, o.state(), endpointName(c, o) + " sent its SYN " + m.synCount
                             + " times (retries after " + intervals + " s) and never got an answer from "
                             + endpointName(c, r) + (gaveUp == null ? "." : "; it gave up " + gaveUp

@@ -34,6 +34,8 @@ final class ConnMarks {
     int synCount;
     long[] synPackets;
     long[] synTimes;
+    /** The time of the last SYN counted, kept or not. */
+    long lastSynTime;
     boolean completed;
     boolean respEverEstablished;
     int synAckCount;
@@ -69,6 +71,7 @@ final class ConnMarks {
         reported0 = reported1 = reported2 = reported3 = 0;
         seen = false;
         synCount = 0;
+        lastSynTime = 0;
         completed = false;
         respEverEstablished = false;
         synAckCount = 0;
@@ -185,13 +188,18 @@ final class ConnMarks {
                 : (transPacket1 == packet ? transFromSince1 : since1);
     }
 
+    /** SYNs whose packet and time are kept; later ones are only counted. */
+    static final int SYNS_KEPT = 32;
+
+    /** Counts a SYN of the originator, keeping the packet and time of the first {@link #SYNS_KEPT}. */
     void addSyn(long packet, long time) {
+        lastSynTime = time;
         if (synPackets == null) {
             synPackets = new long[4];
             synTimes = new long[4];
         }
-        if (synCount == synPackets.length) {
-            if (synCount >= 32) {
+        if (synCount >= synPackets.length) {
+            if (synCount >= SYNS_KEPT) {
                 synCount++;
                 return;
             }

@@ -250,6 +250,29 @@ class CraftedTest {
         }
 
         @Test
+        void aSynSentFortyTimes_countedInFull_theFirst32Listed() {
+            // A sender that retransmits its SYN (same ISN) every second, not backing off: more SYNs than the marks
+            // keep. The 33rd and later are counted, not listed; the report is dated by the last.
+            Wire w = new Wire();
+            Wire.Conv c = w.conv().client(S);
+            long first = w.time;
+            for (int i = 1; i < 40; i++) {
+                w.after(SEC);
+                c.rawClient(S, 1000, 0, 0);
+            }
+            w.finish();
+            assertThat(summary(w)).containsExactly("handshake_timeout WARNING ORIGINATOR #1");
+            Anomaly a = w.out.get(0);
+            assertThat(a.evidence("syns")).isEqualTo(40);
+            assertThat(a.packets()).hasSize(ConnMarks.SYNS_KEPT);
+            assertThat(a.packets().get(31)).isEqualTo(32L);
+            assertThat(a.timeNanos()).isEqualTo(first + 39 * SEC + 39 * MS);
+            assertThat(a.evidence("waited_seconds")).isEqualTo(39.039);
+            assertThat(a.stateAfter()).isEqualTo(TcpState.SYN_SENT);
+            assertThat(a.message()).startsWith("10.0.0.1:40000 sent its SYN 40 times (retries after [1.001, ");
+        }
+
+        @Test
         void captureEndsBeforeTheConnectGivesUp_noGiveUpInTheReport() {
             Wire w = new Wire();
             Wire.Conv c = w.conv().client(S);
