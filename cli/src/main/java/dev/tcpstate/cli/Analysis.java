@@ -82,7 +82,15 @@ final class Analysis {
 
     /** What the summary says of connections that left the full table early. */
     String evictionText() {
-        return "the connection table was full (limit " + maxConnections + "; --max-connections): " + evicted
+        return evictionText(maxConnections, evicted);
+    }
+
+    /**
+     * What a summary says (under "tables full") when {@code evicted} connections left a table limited to {@code limit}
+     * early: {@code analyze}'s and {@code live}'s say it alike.
+     */
+    static String evictionText(int limit, long evicted) {
+        return "the connection table was full (limit " + limit + "; --max-connections): " + evicted
                 + " connections left it early, the least recently active first, as they stood";
     }
 

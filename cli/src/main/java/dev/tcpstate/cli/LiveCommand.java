@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -459,11 +460,14 @@ final class LiveCommand implements Callable<Integer> {
                     + " dropped by the interface");
         }
         row(o, "TCP segments", Long.toString(segments));
-        row(o, "connections", s.connections + (tracker.evictedConnections() > 0
-                ? " (" + tracker.evictedConnections() + " evicted early: --max-connections)" : ""));
+        row(o, "connections", Long.toString(s.connections));
         row(o, "anomalies", s.anomalies + (s.suppressedTotal() > 0
                 ? " (and " + s.suppressedTotal() + " repeats not reported)" : ""));
         List<String> fullTables = s.fullTableLines();
+        if (tracker.evictedConnections() > 0) {
+            fullTables = new ArrayList<>(fullTables);
+            fullTables.add(0, Analysis.evictionText(settings.maxConnections(), tracker.evictedConnections()));
+        }
         for (int i = 0; i < fullTables.size(); i++) {
             row(o, i == 0 ? "tables full" : "", fullTables.get(i));
         }

@@ -54,7 +54,7 @@ class MaxConnectionsTest {
     void liveCountsThemInItsSummary() {
         Cli live = Cli.run("live", "--replay", FLOOD, "--max-connections", "100");
         assertThat(live.exitCode()).as(live.err()).isZero();
-        assertThat(live.out()).contains("\nconnections     515 (420 evicted early: --max-connections)\n");
+        assertThat(live.out()).contains("\nconnections     515\n").contains("\ntables full     " + NOTE + "\n");
         assertThat(live.err()).contains("tcpstate: warning: more than 100 live connections; the least recently active"
                 + " leave the table early (--max-connections)\n");
     }
