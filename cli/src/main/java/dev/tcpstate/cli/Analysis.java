@@ -243,7 +243,9 @@ final class Analysis {
                 }
             } catch (IOException e) {
                 captures.markDamaged();
-                err.println("tcpstate: " + (opened.size() == 1 ? name + ": " : "") + "read error: " + e.getMessage());
+                err.println("tcpstate: " + (opened.size() == 1
+                        ? name + ": " + ReadErrors.describe(e, packets, reader.bytesRead())
+                        : ReadErrors.describe(e, -1, -1)));
             } finally {
                 if (progress != null) {
                     progress.close();

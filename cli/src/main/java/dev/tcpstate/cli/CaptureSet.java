@@ -87,6 +87,8 @@ final class CaptureSet {
             why = name + ": no such file";
         } else if (e instanceof AccessDeniedException) {
             why = name + ": permission denied";
+        } else if (e instanceof java.util.zip.ZipException || e instanceof java.io.EOFException) {
+            why = name + ": " + ReadErrors.describe(e, -1, 0); // in the first bytes of a gzip stream
         } else {
             why = name + ": cannot read: " + e.getMessage();
         }

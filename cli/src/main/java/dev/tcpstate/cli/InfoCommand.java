@@ -140,6 +140,8 @@ final class InfoCommand implements Callable<Integer> {
         DecodeStats stats;
         boolean damaged;
         IOException error;
+        /** Where reading stopped when it failed. */
+        long errorOffset = -1;
     }
 
     /**
@@ -224,7 +226,7 @@ final class InfoCommand implements Callable<Integer> {
                 set.markDamaged();
             }
             if (part.error != null) {
-                err.println("tcpstate: " + name + ": read error: " + part.error.getMessage());
+                err.println("tcpstate: " + name + ": " + ReadErrors.describe(part.error, before, part.errorOffset));
             }
         }
         f.stats = stats;
@@ -316,7 +318,7 @@ final class InfoCommand implements Callable<Integer> {
         } catch (IOException e) {
             f.readWhole = false;
             set.markDamaged();
-            err.println("tcpstate: " + name + ": read error: " + e.getMessage());
+            err.println("tcpstate: " + name + ": " + ReadErrors.describe(e, -1, -1));
         }
     }
 
@@ -345,6 +347,7 @@ final class InfoCommand implements Callable<Integer> {
             }
         } catch (IOException e) {
             part.error = e;
+            part.errorOffset = reader.bytesRead();
         } finally {
             part.stats = decoder.stats();
             part.damaged = reader.damaged();

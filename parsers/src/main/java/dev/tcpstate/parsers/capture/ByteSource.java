@@ -32,6 +32,11 @@ final class ByteSource {
     /** Stream offset of {@code buf[0]}. */
     private long base;
     private boolean eof;
+    /**
+     * A read that failed after it had put some bytes in the window (a gzip stream cut off or damaged part way through
+     * a read): those bytes are parsed first, and the failure is thrown when more are needed.
+     */
+    private IOException failure;
 
     ByteSource(ReadableByteChannel channel, int maxWindow) {
         this(channel, maxWindow, 0);
@@ -102,8 +107,25 @@ final class ByteSource {
             pos = 0;
         }
         while (end - pos < n) {
+            if (failure != null) {
+                IOException f = failure;
+                failure = null;
+                eof = true;
+                buf.limit(end).position(pos);
+                throw f;
+            }
             buf.limit(Math.min(buf.capacity(), Math.max(end + READ_CHUNK, pos + n))).position(end);
-            int r = channel.read(buf);
+            int r;
+            try {
+                r = channel.read(buf);
+            } catch (IOException e) {
+                r = buf.position() - end;
+                if (r <= 0) {
+                    buf.limit(end).position(pos);
+                    throw e;
+                }
+                failure = e;
+            }
             if (r < 0) {
                 eof = true;
                 break;

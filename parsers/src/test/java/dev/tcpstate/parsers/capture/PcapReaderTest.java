@@ -73,6 +73,42 @@ class PcapReaderTest {
     }
 
     @Test
+    void gzipStreamCutOff_theRecordsBeforeTheCutAreRead_thenTheFailure() throws IOException {
+        // 300 records of 100 bytes (37 KB), compressed, the compressed stream cut in half: the reader's first read
+        // gets part of the data and then the end of the stream. What was decompressed comes out record by record;
+        // the failure follows, where the reader needed more.
+        CaptureBytes c = CaptureBytes.pcap(ByteOrder.LITTLE_ENDIAN, false, 65535, 1);
+        for (int i = 0; i < 300; i++) {
+            c.record(10 + i, 0, payload(100, i), 100);
+        }
+        byte[] file = c.bytes();
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(gz)) {
+            z.write(file);
+        }
+        byte[] cut = Arrays.copyOf(gz.toByteArray(), gz.size() / 2);
+        try (CaptureReader reader = Captures.open("cut.pcap.gz", new java.io.ByteArrayInputStream(cut), p -> { })) {
+            PacketRecord r = new PacketRecord();
+            int read = 0;
+            IOException failure = null;
+            try {
+                while (reader.next(r)) {
+                    assertThat(Arrays.copyOfRange(r.buffer.array(), r.offset, r.offset + 100))
+                            .isEqualTo(payload(100, read));
+                    read++;
+                }
+            } catch (IOException e) {
+                failure = e;
+            }
+            assertThat(failure).isInstanceOf(java.io.EOFException.class)
+                    .hasMessage("Unexpected end of ZLIB input stream");
+            assertThat(read).isBetween(1, 299);
+            // the failure comes where the decompressed data ends: inside the record after the last one read
+            assertThat(reader.bytesRead()).isEqualTo(24 + read * 116L);
+        }
+    }
+
+    @Test
     void plainFileIsRecognisedByMagicNotExtension(@TempDir Path dir) throws IOException {
         Path path = dir.resolve("capture.pcapng");
         Files.write(path, CaptureBytes.pcap(ByteOrder.LITTLE_ENDIAN, false, 65535, 1).record(1, 0, payload(60, 0), 60).bytes());
