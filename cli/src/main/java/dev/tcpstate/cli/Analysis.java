@@ -243,9 +243,9 @@ final class Analysis {
                 }
             } catch (IOException e) {
                 captures.markDamaged();
+                // A merged reader's failure already says which capture, where and what.
                 err.println("tcpstate: " + (opened.size() == 1
-                        ? name + ": " + ReadErrors.describe(e, packets, reader.bytesRead())
-                        : ReadErrors.describe(e, -1, -1)));
+                        ? name + ": " + ReadErrors.describe(e, packets, reader.bytesRead()) : e.getMessage()));
             } finally {
                 if (progress != null) {
                     progress.close();

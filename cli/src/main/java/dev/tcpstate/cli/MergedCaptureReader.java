@@ -36,7 +36,8 @@ final class MergedCaptureReader implements CaptureReader {
             has[i] = r.next(pending[i]);
         } catch (IOException e) {
             has[i] = false;
-            throw new IOException(r.name() + ": " + e.getMessage(), e);
+            // The whole line the failure is reported in: which capture, where in it, what happened.
+            throw new IOException(r.name() + ": " + ReadErrors.describe(e, -1, r.bytesRead()), e);
         }
     }
 

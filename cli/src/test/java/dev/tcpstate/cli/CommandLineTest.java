@@ -114,6 +114,13 @@ class CommandLineTest {
         assertThat(rows).hasSizeBetween(10, 49);
         assertThat(rows.get(0)).contains("\"orig_state\":\"TIME_WAIT\"");
 
+        // merged with another capture: the line names the capture that failed
+        Cli merged = Cli.run("connections", Repo.sample("ipv6.pcap").toString(), cut.toString());
+        assertThat(merged.exitCode()).isEqualTo(ExitCode.CAPTURE_UNREADABLE);
+        assertThat(merged.err()).matches("tcpstate: " + java.util.regex.Pattern.quote(cut.toString())
+                + ": offset \\d+ of the decompressed data: the gzip data ends early \\(compressed file cut off\\?\\);"
+                + " reading stops\n");
+
         byte[] damaged = whole.clone();
         for (int i = whole.length / 2; i < whole.length / 2 + 8; i++) {
             damaged[i] ^= 0x5a;
