@@ -189,7 +189,14 @@ final class SettingsOptions {
 
     private String where(String key) {
         Value v = effective().get(key);
-        return v.source().equals("command line") ? "--" + key.replace('_', '-') : v.source();
+        if (!v.source().equals("command line")) {
+            return v.source();
+        }
+        return switch (key) {
+            case "syn_flood_min_rate" -> "--syn-flood-rate";
+            case "syn_flood_min_half_open" -> "--syn-flood-half-open";
+            default -> "--" + key.replace('_', '-');
+        };
     }
 
     private double number(String key, double min, double max) {
@@ -229,9 +236,14 @@ final class SettingsOptions {
                 .withChecksums(checksumPolicy());
     }
 
-    /** A duration setting: seconds above 0, at most a year. */
+    /** A duration setting: seconds above 0 (a nanosecond at least: capture time counts no finer), at most a year. */
     private Duration seconds(String key) {
-        return Duration.ofNanos((long) (number(key, 0, 86_400 * 365) * 1e9));
+        long nanos = Math.round(number(key, 0, 86_400 * 365) * 1e9);
+        if (nanos < 1) {
+            throw new CliException(ExitCode.USAGE, key + " (" + where(key) + "): '" + effective().get(key).value()
+                    + "' is less than a nanosecond, the finest step of capture time");
+        }
+        return Duration.ofNanos(nanos);
     }
 
     /** Anomaly thresholds; bad checksums are not reported when checksums are ignored. */

@@ -95,4 +95,31 @@ class ConfigTest {
         r = Cli.run("config", "--show", "--config", tmp.resolve("none.yaml").toString());
         assertThat(r.err()).isEqualTo("tcpstate: --config " + tmp.resolve("none.yaml") + ": no such file\n");
     }
+
+    @Test
+    void aDurationUnderANanosecond_isAUsageError_notAnInternalOne() {
+        Cli r = Cli.run("connections", "--msl", "0.0000000001", Repo.sample("ipv6.pcap").toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("tcpstate: msl (--msl): '1.0E-10' is less than a nanosecond, the finest"
+                + " step of capture time\n");
+        r = Cli.run("analyze", "--syn-sent-timeout", "1e-12", Repo.sample("ipv6.pcap").toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).isEqualTo("tcpstate: syn_sent_timeout (--syn-sent-timeout): '1.0E-12' is less than a"
+                + " nanosecond, the finest step of capture time\n");
+        // a nanosecond is the least
+        assertThat(Cli.run("connections", "--fin-wait-2-timeout", "0.000000001", Repo.sample("ipv6.pcap").toString())
+                .exitCode()).isZero();
+    }
+
+    @Test
+    void theFloodThresholds_areNamedByTheirOptions_inErrors() {
+        Cli r = Cli.run("anomalies", "--syn-flood-rate", "-5", Repo.sample("ipv6.pcap").toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).isEqualTo("tcpstate: syn_flood_min_rate (--syn-flood-rate): '-5' must be a number above 0\n");
+        r = Cli.run("anomalies", "--syn-flood-half-open", "0", Repo.sample("ipv6.pcap").toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).isEqualTo("tcpstate: syn_flood_min_half_open (--syn-flood-half-open): '0' must be a number"
+                + " above 0 and at most 2147483647\n");
+    }
 }
