@@ -10,20 +10,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Decoding alone, in nanoseconds per record: link layer, IPv4/IPv6, TCP header and options, checksum, as the reading
@@ -31,13 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * read into memory beforehand and decoded over and over; reading the file is not measured.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
 @OperationsPerInvocation(DecodeBenchmark.RECORDS_PER_CALL)
-@Warmup(iterations = 5, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC", "-XX:MaxNewSize=256m", "-Xmx4g"})
-public class DecodeBenchmark {
+public class DecodeBenchmark extends StageBenchmark {
     static final int RECORDS_PER_CALL = 1 << 16;
 
     /** The capture: a path, or a sample of the repository's sample-captures directory by name. */

@@ -7,20 +7,13 @@ import dev.tcpstate.analyzer.anomaly.AnomalySettings;
 import dev.tcpstate.analyzer.track.Connection;
 import dev.tcpstate.analyzer.track.ConnectionTracker;
 import dev.tcpstate.parsers.decode.TcpPacket;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -34,13 +27,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * segments, whose connections all stay in the caches. Their difference is what the table's size costs.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
 @OperationsPerInvocation(TrackerBenchmark.SEGMENTS_PER_CALL)
-@Warmup(iterations = 5, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC", "-XX:MaxNewSize=256m", "-Xmx4g"})
-public class TrackerBenchmark {
+public class TrackerBenchmark extends StageBenchmark {
     static final int SEGMENTS_PER_CALL = 1 << 16;
 
     /** The capture to replay: a path, or a sample of the repository's sample-captures directory by name. */
