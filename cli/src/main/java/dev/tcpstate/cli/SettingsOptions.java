@@ -58,25 +58,25 @@ final class SettingsOptions {
     @Option(names = "--msl", paramLabel = "SECONDS",
             description = "Maximum segment lifetime; TIME_WAIT lasts 2*MSL. Default: 30 (TIME_WAIT 60 s, as Linux"
                     + " holds it; RFC 793 says 120).")
-    Double mslSeconds;
+    String mslSeconds;
 
     @Option(names = "--fin-wait-2-timeout", paramLabel = "SECONDS",
             description = "Time after which an endpoint left in FIN_WAIT_2 is taken as CLOSED. Default: 60"
                     + " (Linux net.ipv4.tcp_fin_timeout).")
-    Double finWait2Seconds;
+    String finWait2Seconds;
 
     @Option(names = "--syn-sent-timeout", paramLabel = "SECONDS",
             description = "Time after its first SYN at which an endpoint still in SYN_SENT gives up (the connection"
                     + " attempt timed out) and is taken as CLOSED. Default: 127 (Linux with net.ipv4.tcp_syn_retries"
                     + " = 6: SYN retransmitted after 1, 2, 4, 8, 16 and 32 s, then 64 s more).")
-    Double synSentSeconds;
+    String synSentSeconds;
 
     @Option(names = "--syn-received-timeout", paramLabel = "SECONDS",
             description = "Time after its answer to a SYN at which an endpoint still in SYN_RECEIVED drops the"
                     + " half-open connection: back to LISTEN if it was listening, else CLOSED. Default: 63 (Linux"
                     + " with net.ipv4.tcp_synack_retries = 5: SYN-ACK retransmitted after 1, 2, 4, 8 and 16 s, then"
                     + " 32 s more).")
-    Double synReceivedSeconds;
+    String synReceivedSeconds;
 
     @Option(names = "--checksums", paramLabel = "POLICY",
             description = "TCP checksums. auto: a bad checksum is checksum offload on the capturing host (the"
@@ -90,18 +90,18 @@ final class SettingsOptions {
     @Option(names = "--syn-flood-rate", paramLabel = "PER_SECOND",
             description = "SYNs per second to one listening port for a window to count towards a SYN flood."
                     + " Default: 100.")
-    Double synFloodRate;
+    String synFloodRate;
 
     @Option(names = "--syn-flood-half-open", paramLabel = "N",
             description = "Half-open connections a listener must have had for a SYN flood. Default: 64.")
-    Integer synFloodHalfOpen;
+    String synFloodHalfOpen;
 
     @Option(names = "--max-tracked-keys", paramLabel = "N",
             description = "Most keys each table of syn_flood, syn_scan and synack_backscatter holds at once (listening"
                     + " ports, source/target pairs, SYN-ACK targets). A new key that finds its table full makes room:"
                     + " the longest idle keys leave early, and the summary says how many. Each key takes a few"
                     + " hundred bytes. Default: 200000.")
-    Integer maxTrackedKeys;
+    String maxTrackedKeys;
 
     @Option(names = "--max-connections", paramLabel = "N",
             description = "Most connections kept in the table at once. Beyond it the least recently active tenth"
@@ -109,7 +109,7 @@ final class SettingsOptions {
                     + " many: a SYN flood opens a connection per SYN that never ends, and without a limit memory would"
                     + " grow with the flood. Each connection takes about 2 KB. Default: 1000000, or fewer if the"
                     + " JVM's largest heap is under 5 GB (config --show says).")
-    Integer maxConnections;
+    String maxConnections;
 
     /** The effective value of a setting and where it came from. */
     record Value(String value, String source) {
@@ -149,31 +149,31 @@ final class SettingsOptions {
             }
         }
         if (mslSeconds != null) {
-            m.put("msl", new Value(num(mslSeconds), "command line"));
+            m.put("msl", new Value(mslSeconds.strip(), "command line"));
         }
         if (finWait2Seconds != null) {
-            m.put("fin_wait_2_timeout", new Value(num(finWait2Seconds), "command line"));
+            m.put("fin_wait_2_timeout", new Value(finWait2Seconds.strip(), "command line"));
         }
         if (synSentSeconds != null) {
-            m.put("syn_sent_timeout", new Value(num(synSentSeconds), "command line"));
+            m.put("syn_sent_timeout", new Value(synSentSeconds.strip(), "command line"));
         }
         if (synReceivedSeconds != null) {
-            m.put("syn_received_timeout", new Value(num(synReceivedSeconds), "command line"));
+            m.put("syn_received_timeout", new Value(synReceivedSeconds.strip(), "command line"));
         }
         if (checksums != null) {
             m.put("checksums", new Value(checksums.name().toLowerCase(Locale.ROOT), "command line"));
         }
         if (synFloodRate != null) {
-            m.put("syn_flood_min_rate", new Value(num(synFloodRate), "command line"));
+            m.put("syn_flood_min_rate", new Value(synFloodRate.strip(), "command line"));
         }
         if (synFloodHalfOpen != null) {
-            m.put("syn_flood_min_half_open", new Value(Integer.toString(synFloodHalfOpen), "command line"));
+            m.put("syn_flood_min_half_open", new Value(synFloodHalfOpen.strip(), "command line"));
         }
         if (maxTrackedKeys != null) {
-            m.put("max_tracked_keys", new Value(Integer.toString(maxTrackedKeys), "command line"));
+            m.put("max_tracked_keys", new Value(maxTrackedKeys.strip(), "command line"));
         }
         if (maxConnections != null) {
-            m.put("max_connections", new Value(Integer.toString(maxConnections), "command line"));
+            m.put("max_connections", new Value(maxConnections.strip(), "command line"));
         }
         effective = m;
         // Check every value now, so a bad one is a usage error before any capture is read.
@@ -211,6 +211,11 @@ final class SettingsOptions {
         }
         throw new CliException(ExitCode.USAGE, key + " (" + where(key) + "): '" + v.value()
                 + "' must be a number above " + num(min) + (max < Double.MAX_VALUE ? " and at most " + num(max) : ""));
+    }
+
+    private CliException notWhole(String key) {
+        return new CliException(ExitCode.USAGE, key + " (" + where(key) + "): '" + effective().get(key).value()
+                + "' must be a whole number");
     }
 
     ChecksumPolicy checksumPolicy() {
@@ -251,13 +256,11 @@ final class SettingsOptions {
         double rate = number("syn_flood_min_rate", 0, Double.MAX_VALUE);
         double halfOpen = number("syn_flood_min_half_open", 0, Integer.MAX_VALUE);
         if (halfOpen != Math.rint(halfOpen)) {
-            throw new CliException(ExitCode.USAGE, "syn_flood_min_half_open (" + where("syn_flood_min_half_open")
-                    + "): must be a whole number");
+            throw notWhole("syn_flood_min_half_open");
         }
         double maxKeys = number("max_tracked_keys", 0, Integer.MAX_VALUE);
         if (maxKeys != Math.rint(maxKeys)) {
-            throw new CliException(ExitCode.USAGE, "max_tracked_keys (" + where("max_tracked_keys")
-                    + "): must be a whole number");
+            throw notWhole("max_tracked_keys");
         }
         return AnomalySettings.DEFAULTS.withFlood(rate, (int) halfOpen).withReportBadChecksums(verify())
                 .withMaxTrackedKeys((int) maxKeys);
@@ -267,8 +270,7 @@ final class SettingsOptions {
     int maxConnections() {
         double max = number("max_connections", 0, Integer.MAX_VALUE);
         if (max != Math.rint(max)) {
-            throw new CliException(ExitCode.USAGE, "max_connections (" + where("max_connections")
-                    + "): must be a whole number");
+            throw notWhole("max_connections");
         }
         return (int) max;
     }

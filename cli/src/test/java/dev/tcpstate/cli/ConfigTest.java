@@ -101,15 +101,33 @@ class ConfigTest {
         Cli r = Cli.run("connections", "--msl", "0.0000000001", Repo.sample("ipv6.pcap").toString());
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).isEqualTo("tcpstate: msl (--msl): '1.0E-10' is less than a nanosecond, the finest"
+        assertThat(r.err()).isEqualTo("tcpstate: msl (--msl): '0.0000000001' is less than a nanosecond, the finest"
                 + " step of capture time\n");
         r = Cli.run("analyze", "--syn-sent-timeout", "1e-12", Repo.sample("ipv6.pcap").toString());
         assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
-        assertThat(r.err()).isEqualTo("tcpstate: syn_sent_timeout (--syn-sent-timeout): '1.0E-12' is less than a"
+        assertThat(r.err()).isEqualTo("tcpstate: syn_sent_timeout (--syn-sent-timeout): '1e-12' is less than a"
                 + " nanosecond, the finest step of capture time\n");
         // a nanosecond is the least
         assertThat(Cli.run("connections", "--fin-wait-2-timeout", "0.000000001", Repo.sample("ipv6.pcap").toString())
                 .exitCode()).isZero();
+    }
+
+    @Test
+    void numbersOnTheCommandLine_areCheckedLikeThoseOfAConfigFile_andQuotedAsTyped() {
+        String sample = Repo.sample("ipv6.pcap").toString();
+        Cli r = Cli.run("connections", "--msl", "abc", sample);
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).isEqualTo("tcpstate: msl (--msl): 'abc' must be a number above 0 and at most 31536000\n");
+        r = Cli.run("connections", "--max-connections", "99999999999", sample);
+        assertThat(r.err()).isEqualTo("tcpstate: max_connections (--max-connections): '99999999999' must be a number"
+                + " above 0 and at most 2147483647\n");
+        r = Cli.run("anomalies", "--syn-flood-half-open", "6.5", sample);
+        assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).isEqualTo("tcpstate: syn_flood_min_half_open (--syn-flood-half-open): '6.5' must be a"
+                + " whole number\n");
+        assertThat(Cli.run("config", "--show", "--msl", "0.5", "--max-tracked-keys", "64.0").out())
+                .contains("msl                      0.5        command line\n")
+                .contains("max_tracked_keys         64.0       command line\n");
     }
 
     @Test
