@@ -168,6 +168,8 @@ final class AnalyzeCommand implements Callable<Integer> {
          * tables' limit.
          */
         final Map<AnomalyType, Long> droppedEarly = new EnumMap<>(AnomalyType.class);
+        /** Per aggregate code whose keys left early: none had been idle less than this (ns of capture time). */
+        final Map<AnomalyType, Long> shortestIdleDropped = new EnumMap<>(AnomalyType.class);
         final Map<AnomalyType, Long> notCounted = new EnumMap<>(AnomalyType.class);
         int keyLimit;
 
@@ -175,8 +177,19 @@ final class AnalyzeCommand implements Callable<Integer> {
             keyLimit = limit;
             for (AnomalyType t : AGGREGATE_CODES) {
                 droppedEarly.put(t, d.droppedEarly(t));
+                shortestIdleDropped.put(t, d.shortestIdleDroppedNanos(t));
                 notCounted.put(t, d.untracked(t));
             }
+        }
+
+        /**
+         * The idle time below which no key of {@code t} left its table early, in seconds rounded down to the
+         * microsecond (so still a lower bound), or null when none left early.
+         */
+        java.math.BigDecimal shortestIdleDroppedSeconds(AnomalyType t) {
+            long nanos = shortestIdleDropped.getOrDefault(t, -1L);
+            return nanos < 0 ? null
+                    : java.math.BigDecimal.valueOf(Math.floorDiv(nanos, 1_000L), 6).stripTrailingZeros();
         }
 
         /** One sentence per code and thing its table, full at times, did; none when every key fitted. */
@@ -188,11 +201,17 @@ final class AnalyzeCommand implements Callable<Integer> {
                     case SYN_SCAN -> "source/target pairs";
                     default -> "SYN-ACK targets";
                 };
+                String events = switch (t) {
+                    case SYN_FLOOD -> "SYNs to one listening port";
+                    case SYN_SCAN -> "SYNs from one source to one target";
+                    default -> "SYN-ACKs to one target";
+                };
                 long early = droppedEarly.getOrDefault(t, 0L);
                 if (early > 0) {
                     lines.add(t.code() + ": the table of " + keys + " was full (limit " + keyLimit + ";"
-                            + " --max-tracked-keys): " + early + " left it early, the longest idle first, so a "
-                            + t.code() + " building up more slowly than that turnover may be missed");
+                            + " --max-tracked-keys): " + early + " left it early, the longest idle first, none idle"
+                            + " less than " + shortestIdleDroppedSeconds(t).toPlainString() + " s, so a " + t.code() + " whose " + events + " come further apart than that may be"
+                            + " missed");
                 }
                 long uncounted = notCounted.getOrDefault(t, 0L);
                 if (uncounted > 0) {
@@ -428,6 +447,16 @@ final class AnalyzeCommand implements Callable<Integer> {
         g.writeObjectFieldStart("dropped_early");
         for (Map.Entry<AnomalyType, Long> e : s.droppedEarly.entrySet()) {
             g.writeNumberField(e.getKey().code(), e.getValue());
+        }
+        g.writeEndObject();
+        g.writeObjectFieldStart("dropped_early_min_idle_seconds");
+        for (AnomalyType t : AGGREGATE_CODES) {
+            java.math.BigDecimal idle = s.shortestIdleDroppedSeconds(t);
+            if (idle == null) {
+                g.writeNullField(t.code());
+            } else {
+                g.writeNumberField(t.code(), idle);
+            }
         }
         g.writeEndObject();
         g.writeObjectFieldStart("not_counted");

@@ -8,13 +8,14 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code --max-tracked-keys}: when a bounded aggregate table is full, the longest idle keys make room for new ones,
  * and the report says so. The SYN flood sample has 259 connections from 257 sources to one listening port: with one
- * key a table, every new source/target pair but the first pushes the previous one out.
+ * key a table, every new source/target pair but the first pushes the previous one out, the soonest 277 us after its
+ * SYN (the shortest gap between two sources' SYNs in the capture).
  */
 class TrackedKeysTest {
     private static final String FLOOD = Repo.sample("syn-flood.pcap").toString();
     private static final String SCAN_NOTE = "syn_scan: the table of source/target pairs was full (limit 1;"
-            + " --max-tracked-keys): 258 left it early, the longest idle first, so a syn_scan building up more slowly"
-            + " than that turnover may be missed";
+            + " --max-tracked-keys): 258 left it early, the longest idle first, none idle less than 0.000277 s, so a"
+            + " syn_scan whose SYNs from one source to one target come further apart than that may be missed";
 
     @Test
     void analyzeSaysWhenATableWasFull() {
@@ -43,6 +44,10 @@ class TrackedKeysTest {
                 FLOOD).out());
         assertThat(full.get("dropped_early").toString())
                 .isEqualTo("{\"syn_flood\":0,\"syn_scan\":258,\"synack_backscatter\":0}");
+        JsonNode idle = full.get("dropped_early_min_idle_seconds");
+        assertThat(idle.get("syn_scan").asDouble()).isEqualTo(0.000277);
+        assertThat(idle.get("syn_flood").isNull()).isTrue();
+        assertThat(idle.get("synack_backscatter").isNull()).isTrue();
         assertThat(full.get("not_counted").toString())
                 .isEqualTo("{\"syn_flood\":0,\"syn_scan\":0,\"synack_backscatter\":0}");
         assertThat(full.get("max_tracked_keys").asInt()).isEqualTo(1);
@@ -50,6 +55,8 @@ class TrackedKeysTest {
         JsonNode roomy = Json.mapper().readTree(Cli.run("analyze", "--format", "json", FLOOD).out());
         assertThat(roomy.get("dropped_early").toString())
                 .isEqualTo("{\"syn_flood\":0,\"syn_scan\":0,\"synack_backscatter\":0}");
+        assertThat(roomy.get("dropped_early_min_idle_seconds").toString())
+                .isEqualTo("{\"syn_flood\":null,\"syn_scan\":null,\"synack_backscatter\":null}");
         assertThat(roomy.get("not_counted").toString())
                 .isEqualTo("{\"syn_flood\":0,\"syn_scan\":0,\"synack_backscatter\":0}");
         assertThat(roomy.get("max_tracked_keys").asInt()).isEqualTo(200_000);

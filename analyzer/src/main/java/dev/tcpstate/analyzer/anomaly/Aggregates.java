@@ -215,6 +215,11 @@ final class Aggregates {
     final long[] untracked = new long[3];
     /** Per table: keys that left it full before two idle windows, to make room ({@link #makeRoom}). */
     final long[] droppedEarly = new long[3];
+    /**
+     * Per table: no key that left it early had been idle less than this (capture time; {@code Long.MAX_VALUE} while
+     * none did). A key whose events come at most this far apart never left early.
+     */
+    final long[] shortestIdleDropped = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
 
     /**
      * Entries that recycled connection marks pointed at, whose reference counts are still to be decremented
@@ -245,7 +250,7 @@ final class Aggregates {
         if (li >= 0) {
             l = listeners.slot(li);
             listeners.seen(li, t);
-        } else if (listeners.size() < settings.maxTrackedKeys() || makeRoom(listeners) > 0) {
+        } else if (listeners.size() < settings.maxTrackedKeys() || makeRoom(listeners, t) > 0) {
             l = freeListeners.pollLast();
             if (l == null) {
                 l = new Listener(probe, t);
@@ -276,7 +281,7 @@ final class Aggregates {
         if (si >= 0) {
             s = pairs.slot(si);
             pairs.seen(si, t);
-        } else if (pairs.size() < settings.maxTrackedKeys() || makeRoom(pairs) > 0) {
+        } else if (pairs.size() < settings.maxTrackedKeys() || makeRoom(pairs, t) > 0) {
             s = freePairs.pollLast();
             if (s == null) {
                 s = new ScanPair(probe, t);
@@ -337,7 +342,7 @@ final class Aggregates {
                 if (vi >= 0) {
                     v = victims.slot(vi);
                     victims.seen(vi, t);
-                } else if (victims.size() < settings.maxTrackedKeys() || makeRoom(victims) > 0) {
+                } else if (victims.size() < settings.maxTrackedKeys() || makeRoom(victims, t) > 0) {
                     v = freeVictims.pollLast();
                     if (v == null) {
                         v = new Victim(probe, t);
@@ -747,7 +752,7 @@ final class Aggregates {
      * lately, and an interval stays. A quarter at a time, so that the pass over the table that finds them comes once
      * every tens of thousands of new keys. Returns how many left.
      */
-    private int makeRoom(KeyTable<?> table) {
+    private int makeRoom(KeyTable<?> table, long t) {
         settleReleases(); // dropped entries go to their free lists by their reference counts
         // Entries dropped earlier that no connection points at any more are free again now, not only at the next
         // sweep (a minute of capture time away): under a SYN flood the table is full again and again, and its dropped
@@ -755,16 +760,23 @@ final class Aggregates {
         droppedListeners.releaseTo(freeListeners);
         droppedPairs.releaseTo(freePairs);
         droppedVictims.releaseTo(freeVictims);
-        int n = table.removeIdle(table.seenCutoff(Math.max(1, settings.maxTrackedKeys() / 4)), true);
+        long cutoff = table.seenCutoff(Math.max(1, settings.maxTrackedKeys() / 4));
+        int n = table.removeIdle(cutoff, true);
+        int which;
         if (table == listeners) {
             dropListeners(n);
-            droppedEarly[LISTENERS] += n;
+            which = LISTENERS;
         } else if (table == pairs) {
             dropPairs(n);
-            droppedEarly[PAIRS] += n;
+            which = PAIRS;
         } else {
             dropVictims(n);
-            droppedEarly[VICTIMS] += n;
+            which = VICTIMS;
+        }
+        if (n > 0) {
+            droppedEarly[which] += n;
+            // Every key that left was last seen before the cutoff: idle at least this long.
+            shortestIdleDropped[which] = Math.min(shortestIdleDropped[which], t - cutoff + 1);
         }
         return n;
     }

@@ -139,6 +139,16 @@ public final class AnomalyDetector implements ConnectionListener {
         return table < 0 ? 0 : aggregates.droppedEarly[table];
     }
 
+    /**
+     * For an aggregate anomaly whose table let keys go early ({@link #droppedEarly}): none of them had been idle less
+     * than this, in nanoseconds of capture time, so an anomaly whose key sees an event at least this often was never
+     * cut short. -1 when no key left early.
+     */
+    public long shortestIdleDroppedNanos(AnomalyType type) {
+        int table = aggregateTable(type);
+        return table < 0 || aggregates.droppedEarly[table] == 0 ? -1 : aggregates.shortestIdleDropped[table];
+    }
+
     /** The table an aggregate anomaly is counted in, or -1. */
     private static int aggregateTable(AnomalyType type) {
         return switch (type) {

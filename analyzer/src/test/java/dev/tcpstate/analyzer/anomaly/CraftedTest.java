@@ -415,6 +415,23 @@ class CraftedTest {
         }
 
         @Test
+        void boundedTables_sayHowLongTheKeysThatLeftEarlyHadBeenIdle() {
+            // One key a table: each new source/target pair pushes the previous one out, idle since its SYN.
+            Wire w = new Wire(AnomalySettings.DEFAULTS.withMaxTrackedKeys(1));
+            w.conv(ip(10, 9, 0, 1), 1024, SERVER, 80, 1, 0).client(S);
+            w.after(4 * MS);
+            w.conv(ip(10, 9, 0, 2), 1024, SERVER, 80, 1, 0).client(S); // pair 1 leaves, idle 5 ms
+            w.after(MS);
+            w.conv(ip(10, 9, 0, 3), 1024, SERVER, 80, 1, 0).client(S); // pair 2 leaves, idle 2 ms
+            w.finish();
+            assertThat(w.detector.droppedEarly(AnomalyType.SYN_SCAN)).isEqualTo(2);
+            assertThat(w.detector.shortestIdleDroppedNanos(AnomalyType.SYN_SCAN)).isEqualTo(2 * MS);
+            // one listener: nothing left its table
+            assertThat(w.detector.droppedEarly(AnomalyType.SYN_FLOOD)).isZero();
+            assertThat(w.detector.shortestIdleDroppedNanos(AnomalyType.SYN_FLOOD)).isEqualTo(-1);
+        }
+
+        @Test
         void boundedTables_aScanAfterManyOtherPairsIsStillFound() {
             Wire w = new Wire(AnomalySettings.DEFAULTS.withMaxTrackedKeys(10));
             for (int i = 0; i < 50; i++) {
