@@ -114,6 +114,7 @@ public final class Main implements Runnable {
         });
         cmd.setExecutionStrategy(parseResult -> {
             Progress.quiet = main.quiet;
+            standardInputOnce(parseResult);
             return new CommandLine.RunLast().execute(parseResult);
         });
         int code;
@@ -133,6 +134,20 @@ public final class Main implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** '-' among a command's captures more than once would read standard input twice: a usage error. */
+    private static void standardInputOnce(CommandLine.ParseResult parseResult) {
+        CommandLine.ParseResult last = parseResult;
+        while (last.hasSubcommand()) {
+            last = last.subcommand();
+        }
+        for (CommandLine.Model.PositionalParamSpec p : last.matchedPositionals()) {
+            if ("CAPTURE".equals(p.paramLabel()) && p.stringValues().stream().filter("-"::equals).count() > 1) {
+                throw new CommandLine.ParameterException(last.commandSpec().commandLine(),
+                        "'-' (standard input) can be given once among the captures");
+            }
+        }
     }
 
     /** The first argument that is not an option (the global options take no value), or null. */

@@ -70,6 +70,17 @@ class CommandLineTest {
     }
 
     @Test
+    void standardInputTwice_isAUsageError() {
+        for (String command : new String[] {"connections", "analyze", "info", "check"}) {
+            Cli r = Cli.run(command, "-", Repo.sample("ipv6.pcap").toString(), "-");
+            assertThat(r.exitCode()).as(command).isEqualTo(ExitCode.USAGE);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.err()).isEqualTo("tcpstate: '-' (standard input) can be given once among the captures\n"
+                    + "Try 'tcpstate " + command + " --help' for more information.\n");
+        }
+    }
+
+    @Test
     void gzipCompressedCaptureFromStandardInput() throws IOException {
         java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
         try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(gz)) {
