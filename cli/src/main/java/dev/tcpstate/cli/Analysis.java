@@ -40,6 +40,7 @@ final class Analysis {
     private long packets;
     private long tcpSegments;
     private boolean stopped;
+    private boolean stopWhenOutputFails = true;
     private boolean recycle;
     private boolean zeekView = true;
     private Queue<Connection> released;
@@ -116,6 +117,15 @@ final class Analysis {
         this.startAt = from;
         this.stopAt = to;
         this.endAtLastPacket = true;
+        return this;
+    }
+
+    /**
+     * Reads every capture to its end even when writing the results fails: for {@code check}, whose verdict (its exit
+     * code) matters more than its report.
+     */
+    Analysis keepGoingWhenOutputFails() {
+        this.stopWhenOutputFails = false;
         return this;
     }
 
@@ -198,8 +208,15 @@ final class Analysis {
                 PacketDecoder decoder = new PacketDecoder(decoderOptions);
                 decoder.setProblemListener((record, reason, message) ->
                         printer.accept(new CaptureProblem(name, record.fileOffset, record.packetNumber, false, message)));
-                new DecodePipeline(reader, decoder).lookingAhead(tracker::lookAhead).run((r, result, tcp) -> {
+                DecodePipeline pipeline = new DecodePipeline(reader, decoder).lookingAhead(tracker::lookAhead);
+                pipeline.run((r, result, tcp) -> {
                     if (stopped) {
+                        return;
+                    }
+                    if (stopWhenOutputFails && StreamPrintWriter.firstFailure() != null) {
+                        // No one gets the results any more (a full disk, or the reader of a pipe left): stop reading.
+                        stopped = true;
+                        pipeline.stop();
                         return;
                     }
                     long t = r.timestampNanos;

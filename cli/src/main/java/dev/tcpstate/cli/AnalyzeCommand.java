@@ -297,7 +297,8 @@ final class AnalyzeCommand implements Callable<Integer> {
         Path spool = Files.createTempFile("tcpstate-anomalies-", ".tmp");
         try {
             int code;
-            try (PrintWriter spoolOut = new StreamPrintWriter(Files.newOutputStream(spool), 8192);
+            try (PrintWriter spoolOut = new StreamPrintWriter(Files.newOutputStream(spool), "the spool file " + spool,
+                    8192);
                  AnomalyWriter writer = AnomalyWriter.create(
                          fmt == Format.JSON ? AnomalyWriter.Format.JSONL : AnomalyWriter.Format.TEXT, spoolOut, true);
                  // the anomaly records are formatted and written off the analysing thread

@@ -176,7 +176,7 @@ final class CheckCommand implements Callable<Integer> {
             // Nothing keeps an ended connection here (anomalies are values), so the tracker and detector reuse them; no
             // connection record is written, so no Zeek view is kept.
             Analysis analysis = Analysis.of(err, settings, filters, spec.commandLine()).recycleConnections()
-                    .withoutZeekView();
+                    .keepGoingWhenOutputFails().withoutZeekView();
             int code = analysis.runDetecting(names, detector);
             // with --per-file, each capture is analysed on its own: the note says which
             analysis.noteEvictions(err, subjects.size() > 1 ? o.subject : null);

@@ -189,7 +189,7 @@ final class LiveCommand implements Callable<Integer> {
             }
             if (connectionsFile != null) {
                 try {
-                    connOut = new StreamPrintWriter(Files.newOutputStream(connectionsFile), 1 << 16);
+                    connOut = new StreamPrintWriter(Files.newOutputStream(connectionsFile), "--connections " + connectionsFile, 1 << 16);
                 } catch (IOException e) {
                     throw new CliException(ExitCode.USAGE, "--connections " + connectionsFile + ": cannot write: "
                             + reason(e), e);

@@ -67,7 +67,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        PrintWriter out = new StreamPrintWriter(new FileOutputStream(FileDescriptor.out), 1 << 16);
+        PrintWriter out = new StreamPrintWriter(new FileOutputStream(FileDescriptor.out), "standard output", 1 << 16);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         Progress.terminal = Progress.stderrIsTerminal();
         int code = run(out, err, args);
@@ -78,6 +78,7 @@ public final class Main implements Runnable {
 
     /** Runs the command line with the given streams; returns the exit code. Nothing calls System.exit. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        StreamPrintWriter.clearFailures();
         Main main = new Main();
         CommandLine cmd = new CommandLine(main);
         Class<?> only = COMMANDS.get(firstWord(args));
@@ -132,6 +133,15 @@ public final class Main implements Runnable {
             code = ExitCode.INTERNAL;
         }
         out.flush();
+        StreamPrintWriter.Failure failed = StreamPrintWriter.firstFailure();
+        if (failed != null && !(failed.brokenPipe() && failed.output().equals("standard output"))) {
+            // A reader that left a pipe took what it wanted; any other failure lost results someone expected.
+            err.println("tcpstate: " + failed.output() + ": write failed: " + failed.cause().getMessage()
+                    + "; the results written are incomplete");
+            if (code == ExitCode.OK) {
+                code = ExitCode.USAGE;
+            }
+        }
         err.flush();
         return code;
     }

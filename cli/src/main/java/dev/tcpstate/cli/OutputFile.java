@@ -25,7 +25,7 @@ final class OutputFile {
             throw new CliException(ExitCode.USAGE, option + " " + file + ": is a directory, not a file");
         }
         try {
-            return new StreamPrintWriter(Files.newOutputStream(file), 1 << 16);
+            return new StreamPrintWriter(Files.newOutputStream(file), option + " " + file, 1 << 16);
         } catch (NoSuchFileException e) {
             throw new CliException(ExitCode.USAGE, option + " " + file + ": cannot write: no such directory "
                     + (file.toAbsolutePath().getParent() == null ? "" : file.toAbsolutePath().getParent()), e);

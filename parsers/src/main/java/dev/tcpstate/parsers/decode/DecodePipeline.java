@@ -61,6 +61,16 @@ public final class DecodePipeline {
     private final BlockingQueue<Batch> toConsume = new ArrayBlockingQueue<>(BATCHES);
     private volatile Throwable failure;
     private volatile boolean stopped;
+    /** {@link #stop} was called: {@link #run} returns after the batch it is delivering. */
+    private volatile boolean stopRequested;
+
+    /**
+     * Ends {@link #run} early, after the batch being delivered (the sink may call it): the caller wants no more
+     * records, and the rest of the capture is not read.
+     */
+    public void stop() {
+        stopRequested = true;
+    }
 
     /**
      * Reads the whole capture, handing every record to {@code sink} on this thread. Reading problems go to the
@@ -82,6 +92,9 @@ public final class DecodePipeline {
                     break;
                 }
                 b.deliver(sink, view, lookAhead);
+                if (stopRequested) {
+                    break;
+                }
                 boolean last = b.last;
                 b.clear();
                 // Emptied batches go back two at a time. The reading thread, faster than this one, mostly waits for
@@ -98,6 +111,11 @@ public final class DecodePipeline {
                     break;
                 }
             }
+            if (stopRequested) {
+                // The reading thread may be waiting for a batch this thread will not hand back: interrupted, it ends.
+                stopped = true;
+                readThread.interrupt();
+            }
             readThread.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -106,7 +124,9 @@ public final class DecodePipeline {
             stopped = true;
             readThread.interrupt();
         }
-        Batch.rethrow(failure);
+        if (!stopRequested) {
+            Batch.rethrow(failure); // after stop(), a failure is the interrupted read's own
+        }
     }
 
     private void readLoop() {

@@ -3,6 +3,7 @@ package dev.tcpstate.parsers.decode;
 import static dev.tcpstate.parsers.decode.PacketBuilder.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.tcpstate.parsers.capture.CaptureReader;
 import dev.tcpstate.parsers.capture.Captures;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -86,6 +88,26 @@ class DecodePipelineTest {
             assertThat(numbers.get(i)).isEqualTo(i + 1);
             assertThat(ports.get(i)).isEqualTo(1 + i);
         }
+    }
+
+    @Test
+    void stopFromTheSink_endsTheRunAfterTheBatchBeingDelivered_withoutReadingTheRest() {
+        // The reading thread, ahead of the sink, is waiting for an empty batch the sink will not hand back: stop()
+        // must not leave either thread waiting for the other.
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            CaptureReader reader = Captures.open("stop.pcap", new ByteArrayInputStream(capture()), p -> { });
+            List<Integer> ports = new ArrayList<>();
+            DecodePipeline pipeline = new DecodePipeline(reader, new PacketDecoder(DecoderOptions.defaults()));
+            pipeline.run((r, result, tcp) -> {
+                ports.add(tcp.dstPort);
+                if (tcp.dstPort == 700) {
+                    pipeline.stop();
+                }
+            });
+            // record 700 is in the second batch, which is delivered whole; nothing after it
+            assertThat(ports).hasSize(2 * Batch.RECORDS);
+            assertThat(ports.get(ports.size() - 1)).isEqualTo(2 * Batch.RECORDS);
+        });
     }
 
     @Test
