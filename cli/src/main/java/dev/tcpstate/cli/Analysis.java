@@ -213,7 +213,9 @@ final class Analysis {
                     if (stopped) {
                         return;
                     }
-                    if (stopWhenOutputFails && StreamPrintWriter.firstFailure() != null) {
+                    // Looked at every 4096 records, not on each: it is a volatile read, on the packet path.
+                    if ((r.packetNumber & 0xFFF) == 0 && stopWhenOutputFails
+                            && StreamPrintWriter.firstFailure() != null) {
                         // No one gets the results any more (a full disk, or the reader of a pipe left): stop reading.
                         stopped = true;
                         pipeline.stop();
