@@ -233,6 +233,7 @@ final class Analysis {
                     }
                     if (t > stop[0]) {
                         stopped = true;
+                        pipeline.stop(); // the rest of the capture lies beyond the window (merged in time order)
                         return;
                     }
                     if (t < start[0]) {

@@ -161,6 +161,38 @@ class CommandLineTest {
     }
 
     @Test
+    void aWindowEndsTheReading_soDamageBeyondItIsNeverMet(@TempDir Path dir) throws IOException {
+        // 20,000 SYNs a millisecond apart (raw IPv4), the file cut inside the last record. A window over the first
+        // 10 ms stops reading at its first packet after it: the reading thread, a few batches ahead at most, never
+        // gets to the damage. The whole file read, it is reported.
+        java.io.ByteArrayOutputStream pcap = new java.io.ByteArrayOutputStream();
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        pcap.writeBytes(header.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0)
+                .putInt(65535).putInt(101).array());
+        for (int i = 0; i < 20_000; i++) {
+            java.nio.ByteBuffer rec = java.nio.ByteBuffer.allocate(16 + 40);
+            rec.order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(1_700_000_000 + i / 1000).putInt(i % 1000 * 1000)
+                    .putInt(40).putInt(40);
+            rec.order(java.nio.ByteOrder.BIG_ENDIAN).put((byte) 0x45).put((byte) 0).putShort((short) 40).putInt(0)
+                    .put((byte) 64).put((byte) 6).putShort((short) 0).putInt(0x0a000001).putInt(0x0a000002)
+                    .putShort((short) (10_000 + i % 50_000)).putShort((short) 80).putInt(i).putInt(0)
+                    .put((byte) 0x50).put((byte) 0x02).putShort((short) 1024).putInt(0);
+            pcap.writeBytes(rec.array());
+        }
+        byte[] whole = pcap.toByteArray();
+        Path cut = dir.resolve("cut.pcap");
+        Files.write(cut, Arrays.copyOf(whole, whole.length - 10));
+
+        Cli window = Cli.run("connections", "--format", "jsonl", "--between", "0", "0.0095", cut.toString());
+        assertThat(window.err()).isEmpty();
+        assertThat(window.exitCode()).isZero();
+        assertThat(window.out().lines()).hasSize(10);
+        Cli all = Cli.run("connections", "--format", "jsonl", cut.toString());
+        assertThat(all.exitCode()).isEqualTo(ExitCode.CAPTURE_UNREADABLE);
+        assertThat(all.out().lines()).hasSize(19_999);
+    }
+
+    @Test
     void missingFileAndNonCaptureAreOneLineErrors(@TempDir Path dir) throws IOException {
         Path text = dir.resolve("notes.txt");
         Files.writeString(text, "not a capture at all");
