@@ -66,14 +66,15 @@ class WriteFailureTest {
     }
 
     @Test
+    @EnabledOnOs(OS.LINUX)
     void aFailureOfAnEarlierRunInTheSameJvm_isForgotten(@org.junit.jupiter.api.io.TempDir Path dir)
             throws IOException {
         Cli failed = Cli.run("connections", "--format", "csv", "-o", "/dev/full", SAMPLE);
+        assertThat(failed.exitCode()).isEqualTo(ExitCode.USAGE);
         Path ok = dir.resolve("c.csv");
         Cli next = Cli.run("connections", "-o", ok.toString(), SAMPLE);
         assertThat(next.exitCode()).isZero();
         assertThat(next.err()).isEmpty();
         assertThat(Files.readAllLines(ok)).hasSize(260);
-        assertThat(failed.exitCode()).isIn(ExitCode.USAGE, ExitCode.OK); // OK where there is no /dev/full
     }
 }
