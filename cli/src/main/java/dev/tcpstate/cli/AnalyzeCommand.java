@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tcpstate.analyzer.ConnectionListener;
 import dev.tcpstate.analyzer.anomaly.Anomaly;
 import dev.tcpstate.analyzer.anomaly.AnomalyDetector;
+import dev.tcpstate.analyzer.anomaly.AnomalySettings;
 import dev.tcpstate.analyzer.anomaly.AnomalyType;
 import dev.tcpstate.analyzer.anomaly.Severity;
 import dev.tcpstate.analyzer.tcp.TcpState;
@@ -206,9 +207,13 @@ final class AnalyzeCommand implements Callable<Integer> {
                     case SYN_SCAN -> "SYNs from one source to one target";
                     default -> "SYN-ACKs to one target";
                 };
+                String limit = t == AnomalyType.SYN_SCAN
+                        ? keyLimit + ", and " + (long) AnomalySettings.ONE_SYN_PAIRS_PER_KEY * keyLimit
+                                + " pairs that have sent one SYN"
+                        : Integer.toString(keyLimit);
                 long early = droppedEarly.getOrDefault(t, 0L);
                 if (early > 0) {
-                    lines.add(t.code() + ": the table of " + keys + " was full (limit " + keyLimit + ";"
+                    lines.add(t.code() + ": the table of " + keys + " was full (limit " + limit + ";"
                             + " --max-tracked-keys): " + early + " left it early, the longest idle first, none idle"
                             + " less than " + shortestIdleDroppedSeconds(t).toPlainString() + " s, so a " + t.code() + " whose " + events + " come further apart than that may be"
                             + " missed");
@@ -466,6 +471,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         g.writeEndObject();
         g.writeNumberField("max_tracked_keys", s.keyLimit);
+        g.writeNumberField("max_one_syn_pairs", (long) AnomalySettings.ONE_SYN_PAIRS_PER_KEY * s.keyLimit);
         g.writeArrayFieldStart("anomalies_by_code");
         for (CodeCount c : s.sortedCodes()) {
             g.writeStartObject();

@@ -8,14 +8,17 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code --max-tracked-keys}: when a bounded aggregate table is full, the longest idle keys make room for new ones,
  * and the report says so. The SYN flood sample has 259 connections from 257 sources to one listening port: with one
- * key a table, every new source/target pair but the first pushes the previous one out, the soonest 277 us after its
- * SYN (the shortest gap between two sources' SYNs in the capture).
+ * key a table, and so 8 source/target pairs that sent one SYN, from the ninth pair on every second new pair pushes
+ * out the two whose SYNs came first (250 in all), and the second pair to send a second SYN pushes the first out of
+ * the scan table proper. The soonest a pair left was 13.297 ms after its SYN (a replay of the capture's SYNs through
+ * the same rules gives the same figures).
  */
 class TrackedKeysTest {
     private static final String FLOOD = Repo.sample("syn-flood.pcap").toString();
-    private static final String SCAN_NOTE = "syn_scan: the table of source/target pairs was full (limit 1;"
-            + " --max-tracked-keys): 258 left it early, the longest idle first, none idle less than 0.000277 s, so a"
-            + " syn_scan whose SYNs from one source to one target come further apart than that may be missed";
+    private static final String SCAN_NOTE = "syn_scan: the table of source/target pairs was full (limit 1, and 8"
+            + " pairs that have sent one SYN; --max-tracked-keys): 252 left it early, the longest idle first, none idle"
+            + " less than 0.013297 s, so a syn_scan whose SYNs from one source to one target come further apart than"
+            + " that may be missed";
 
     @Test
     void analyzeSaysWhenATableWasFull() {
@@ -43,14 +46,15 @@ class TrackedKeysTest {
         JsonNode full = Json.mapper().readTree(Cli.run("analyze", "--format", "json", "--max-tracked-keys", "1",
                 FLOOD).out());
         assertThat(full.get("dropped_early").toString())
-                .isEqualTo("{\"syn_flood\":0,\"syn_scan\":258,\"synack_backscatter\":0}");
+                .isEqualTo("{\"syn_flood\":0,\"syn_scan\":252,\"synack_backscatter\":0}");
         JsonNode idle = full.get("dropped_early_min_idle_seconds");
-        assertThat(idle.get("syn_scan").asDouble()).isEqualTo(0.000277);
+        assertThat(idle.get("syn_scan").asDouble()).isEqualTo(0.013297);
         assertThat(idle.get("syn_flood").isNull()).isTrue();
         assertThat(idle.get("synack_backscatter").isNull()).isTrue();
         assertThat(full.get("not_counted").toString())
                 .isEqualTo("{\"syn_flood\":0,\"syn_scan\":0,\"synack_backscatter\":0}");
         assertThat(full.get("max_tracked_keys").asInt()).isEqualTo(1);
+        assertThat(full.get("max_one_syn_pairs").asInt()).isEqualTo(8);
 
         JsonNode roomy = Json.mapper().readTree(Cli.run("analyze", "--format", "json", FLOOD).out());
         assertThat(roomy.get("dropped_early").toString())
@@ -60,6 +64,7 @@ class TrackedKeysTest {
         assertThat(roomy.get("not_counted").toString())
                 .isEqualTo("{\"syn_flood\":0,\"syn_scan\":0,\"synack_backscatter\":0}");
         assertThat(roomy.get("max_tracked_keys").asInt()).isEqualTo(200_000);
+        assertThat(roomy.get("max_one_syn_pairs").asInt()).isEqualTo(1_600_000);
     }
 
     @Test

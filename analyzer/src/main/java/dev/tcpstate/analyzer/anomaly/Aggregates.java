@@ -43,9 +43,27 @@ final class Aggregates {
             h = (h * 0x9E3779B97F4A7C15L) ^ (port | ((long) ipVersion << 20));
             h *= 0x9E3779B97F4A7C15L;
             hash = h != 0 ? h : 1;
-            int top = (int) (h >>> 56);
-            tag = (byte) (top != 0 ? top : 1);
+            tag = tagOf(hash);
             return this;
+        }
+
+        /** The tag of a hash: its top 8 bits, 1 if they are 0. */
+        static byte tagOf(long hash) {
+            int top = (int) (hash >>> 56);
+            return (byte) (top != 0 ? top : 1);
+        }
+
+        /**
+         * A second 64-bit hash of the key, independent of {@link #hash}: the two together tell keys apart where only
+         * the hashes are kept ({@link OneSynPairs}).
+         */
+        long check() {
+            long h = (bLo * 0xC2B2AE3D27D4EB4FL) ^ bHi;
+            h = (h * 0xC2B2AE3D27D4EB4FL) ^ aLo;
+            h = (h * 0xC2B2AE3D27D4EB4FL) ^ aHi;
+            h = (h * 0xC2B2AE3D27D4EB4FL) ^ (port | ((long) ipVersion << 20));
+            h *= 0xC2B2AE3D27D4EB4FL;
+            return h ^ (h >>> 31);
         }
 
         /** Same key. */
@@ -190,6 +208,8 @@ final class Aggregates {
     private final AnomalyDetector out;
     private final KeyTable<Listener> listeners = new KeyTable<>();
     private final KeyTable<ScanPair> pairs = new KeyTable<>();
+    /** Source/target pairs that have sent one SYN: the scan table's first stage. */
+    private final OneSynPairs oneSyn = new OneSynPairs();
     private final KeyTable<Victim> victims = new KeyTable<>();
     private final Key probe = new Key();
     /**
@@ -281,16 +301,27 @@ final class Aggregates {
         if (si >= 0) {
             s = pairs.slot(si);
             pairs.seen(si, t);
-        } else if (pairs.size() < settings.maxTrackedKeys() || makeRoom(pairs, t) > 0) {
-            s = freePairs.pollLast();
-            if (s == null) {
-                s = new ScanPair(probe, t);
-            } else {
-                s.reinit(probe, t);
-            }
-            pairs.add(s, t);
         } else {
-            untracked[PAIRS]++;
+            long check = probe.check();
+            int oi = oneSyn.find(probe.hash, check, probe.tag);
+            if (oi < 0) {
+                // The pair's first SYN (or its first since it went idle): a record of its own, no scan table entry.
+                if (oneSyn.size() < settings.maxOneSynPairs() || makeRoomForOneSynPairs(t) > 0) {
+                    oneSyn.add(probe.hash, check, probe.tag, t, p.packetNumber, p.dstPort, m);
+                    m.oneSynPair = probe.hash;
+                } else {
+                    untracked[PAIRS]++;
+                }
+                return;
+            }
+            if (pairs.size() < settings.maxTrackedKeys() || makeRoom(pairs, t) > 0) {
+                s = fromOneSyn(oi);
+                si = pairs.add(s, oneSyn.synTime(oi));
+                pairs.seen(si, t);
+                oneSyn.removeAt(oi);
+            } else {
+                untracked[PAIRS]++;
+            }
         }
         if (s != null) {
             rollScan(s, t);
@@ -305,6 +336,51 @@ final class Aggregates {
         }
     }
 
+    /**
+     * A pair's second SYN: the scan table entry the pair's first SYN would have made, had it been given one then,
+     * with the window that SYN opened (rolled on as the pair's events rolled it) and what the SYN's connection has
+     * done in it; that connection now points at the entry. The probe holds the pair's key.
+     */
+    private ScanPair fromOneSyn(int oi) {
+        ScanPair s = freePairs.pollLast();
+        long start = oneSyn.windowStart(oi);
+        if (s == null) {
+            s = new ScanPair(probe, start);
+        } else {
+            s.reinit(probe, start);
+        }
+        if (oneSyn.synInWindow(oi)) {
+            s.winSyns = 1;
+            s.winFirstSyn = s.winLastSyn = oneSyn.synTime(oi);
+            s.winFirstPacket = oneSyn.packet(oi);
+            s.winPorts.add(oneSyn.port(oi));
+        }
+        s.winOpen = oneSyn.count(oi, OneSynPairs.OPEN);
+        s.winClosed = oneSyn.count(oi, OneSynPairs.CLOSED);
+        s.winCompleted = oneSyn.count(oi, OneSynPairs.COMPLETED);
+        ConnMarks first = oneSyn.marks(oi);
+        if (first != null) {
+            first.oneSynPair = 0;
+            first.pointAt(s);
+        }
+        return s;
+    }
+
+    /**
+     * An event of a connection whose SYN is its pair's only one: counted in the pair's record, in the window of
+     * {@code t} ({@link OneSynPairs#OPEN}, {@link OneSynPairs#CLOSED} or {@link OneSynPairs#COMPLETED}). Nothing
+     * when the record has left.
+     */
+    private void countOneSyn(ConnMarks m, long t, int which) {
+        int oi = oneSyn.find(m);
+        if (oi < 0) {
+            m.oneSynPair = 0; // the record left its table
+            return;
+        }
+        oneSyn.roll(oi, t, settings.scanWindowNanos());
+        oneSyn.countOne(oi, which);
+    }
+
     private final Key aheadProbe = new Key();
     private long lookAheadSink;
 
@@ -316,6 +392,7 @@ final class Aggregates {
         if ((p.flags & (TcpPacket.SYN | TcpPacket.ACK | TcpPacket.RST)) == TcpPacket.SYN) {
             long s = listeners.readHome(aheadProbe.set(p.ipVersion, p.dstHi, p.dstLo, 0, 0, p.dstPort));
             s += pairs.readHome(aheadProbe.set(p.ipVersion, p.srcHi, p.srcLo, p.dstHi, p.dstLo, 0));
+            s += oneSyn.readHome(aheadProbe.hash);
             lookAheadSink += s;
         }
     }
@@ -331,6 +408,8 @@ final class Aggregates {
         if (m.scan != null && first) {
             rollScan(m.scan, t);
             m.scan.winOpen++;
+        } else if (m.oneSynPair != 0 && first) {
+            countOneSyn(m, t, OneSynPairs.OPEN);
         }
         if (unsolicited) {
             Victim v = m.victim;
@@ -372,6 +451,8 @@ final class Aggregates {
         if (m.scan != null) {
             rollScan(m.scan, t);
             m.scan.winClosed++;
+        } else if (m.oneSynPair != 0) {
+            countOneSyn(m, t, OneSynPairs.CLOSED);
         }
     }
 
@@ -384,6 +465,8 @@ final class Aggregates {
         if (m.scan != null) {
             rollScan(m.scan, t);
             m.scan.winCompleted++;
+        } else if (m.oneSynPair != 0) {
+            countOneSyn(m, t, OneSynPairs.COMPLETED);
         }
         halfOpenEnded(m);
     }
@@ -714,6 +797,7 @@ final class Aggregates {
         droppedVictims.releaseTo(freeVictims);
         dropListeners(listeners.removeIdle(t - 2 * settings.floodWindowNanos()));
         dropPairs(pairs.removeIdle(t - 2 * settings.scanWindowNanos()));
+        oneSyn.removeIdle(t - 2 * settings.scanWindowNanos()); // a pair with one port was never a scan
         dropVictims(victims.removeIdle(t - 2 * settings.backscatterWindowNanos()));
     }
 
@@ -782,6 +866,21 @@ final class Aggregates {
     }
 
     /**
+     * The table of pairs that sent one SYN is full ({@link AnomalySettings#maxOneSynPairs()}): about a quarter of them,
+     * those whose SYN came first, leave now (none was ever a scan), and count as scan pairs that left early. Returns
+     * how many left.
+     */
+    private int makeRoomForOneSynPairs(long t) {
+        long cutoff = oneSyn.seenCutoff(Math.max(1, settings.maxOneSynPairs() / 4));
+        int n = oneSyn.removeIdle(cutoff);
+        if (n > 0) {
+            droppedEarly[PAIRS] += n;
+            shortestIdleDropped[PAIRS] = Math.min(shortestIdleDropped[PAIRS], t - cutoff + 1);
+        }
+        return n;
+    }
+
+    /**
      * Entries dropped from their table while connections still pointed at them, in the order dropped. Kept in an
      * array of their common class, not in a list: read back from a list, each entry would be cast to its own class, and
      * the sweep, compiled for the one class it had seen, would be compiled again as each other class turned up.
@@ -824,7 +923,7 @@ final class Aggregates {
     }
 
     int trackedKeys() {
-        return listeners.size() + pairs.size() + victims.size();
+        return listeners.size() + pairs.size() + oneSyn.size() + victims.size();
     }
 
     static double round3(double v) {

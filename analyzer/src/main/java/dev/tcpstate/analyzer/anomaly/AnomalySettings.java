@@ -45,7 +45,9 @@ import java.time.Duration;
  *     host with checksum offload, where every outgoing segment shows a bad checksum.
  * @param maxTrackedKeys upper bound on each aggregate table (listeners, source/target pairs, SYN-ACK targets).
  *     Default 200 000 entries (some tens of MB at most); when full, new keys are not tracked and are counted in
- *     {@link AnomalyDetector#untrackedAggregateKeys()}. Idle entries are dropped after two windows.
+ *     {@link AnomalyDetector#untrackedAggregateKeys()}. Idle entries are dropped after two windows. Source/target
+ *     pairs that have sent one SYN are kept apart, in records a fraction of an entry's size, up to
+ *     {@link #maxOneSynPairs()}.
  */
 public record AnomalySettings(int repeatLimit, int unacknowledgedFinRetransmissions, int minSynRetransmissions,
                               long floodWindowNanos, double floodMinSynRate, int floodMinHalfOpen,
@@ -71,6 +73,18 @@ public record AnomalySettings(int repeatLimit, int unacknowledgedFinRetransmissi
         if (floodQuietWindows < 1 || scanMinPorts < 2 || maxTrackedKeys < 1) {
             throw new IllegalArgumentException("floodQuietWindows >= 1, scanMinPorts >= 2, maxTrackedKeys >= 1");
         }
+    }
+
+    /** How many more pairs that have sent one SYN are kept than scan pairs proper. */
+    public static final int ONE_SYN_PAIRS_PER_KEY = 8;
+
+    /**
+     * Upper bound on the source/target pairs that have sent one SYN so far ({@value #ONE_SYN_PAIRS_PER_KEY} times
+     * {@link #maxTrackedKeys}): a busy capture has far more of them than of pairs that send several, and each takes
+     * about 60 bytes, where a scan pair's entry takes some hundreds.
+     */
+    public int maxOneSynPairs() {
+        return (int) Math.min(Integer.MAX_VALUE, (long) ONE_SYN_PAIRS_PER_KEY * maxTrackedKeys);
     }
 
     /** SYNs in one flood window that reach {@link #floodMinSynRate}. */

@@ -45,6 +45,13 @@ final class ConnMarks {
     Aggregates.Listener listener;
     boolean halfOpen;
     Aggregates.ScanPair scan;
+    /**
+     * While the connection's SYN is its pair's only one: the hash of the pair's record in {@link OneSynPairs} (which
+     * names these marks), else 0.
+     */
+    long oneSynPair;
+    /** Counts the times these marks were reset for a new connection: a record naming them names this generation. */
+    int generation;
     Aggregates.Victim victim;
 
     // --- time_wait_reuse carried from the old incarnation
@@ -80,6 +87,8 @@ final class ConnMarks {
         listener = null;
         halfOpen = false;
         scan = null;
+        oneSynPair = 0;
+        generation++;
         victim = null;
         endedByReuse = false;
     }

@@ -193,6 +193,14 @@ final class KeyTable<E extends Aggregates.Entry> {
                 times[k++] = meta[2 * i + 1];
             }
         }
+        return cutoff(times, k, n, size);
+    }
+
+    /**
+     * From the last-seen times of {@code k} sampled slots (reordered here) of a table holding {@code size} keys: a time
+     * before which about {@code n} of the keys were last seen.
+     */
+    static long cutoff(long[] times, int k, int n, int size) {
         if (k == 0) {
             return Long.MIN_VALUE;
         }
@@ -201,7 +209,7 @@ final class KeyTable<E extends Aggregates.Entry> {
         return times[at] + 1;
     }
 
-    private static final int SAMPLE = 4096;
+    static final int SAMPLE = 4096;
     private final long[] sample = new long[SAMPLE];
 
     /** The {@code k}th entry the last {@link #removeIdle} removed (each is handed out once). */

@@ -400,14 +400,16 @@ class CraftedTest {
         @Test
         void boundedTables_theLongestIdleMakeRoom() {
             Wire w = new Wire(AnomalySettings.DEFAULTS.withMaxTrackedKeys(10));
-            for (int i = 0; i < 50; i++) {
+            for (int i = 0; i < 200; i++) {
                 w.conv(ip(10, 9, 0, i), 1024, ip(10, 1, 0, i), 80, 1, 0).client(S);
             }
             w.finish();
-            // 50 SYNs to 50 listeners from 50 sources: from the 11th key of each table on, every second new key
-            // finds the table full, and the two keys idle longest (a quarter of 10, rounded down) leave
-            assertThat(w.detector.droppedEarly(AnomalyType.SYN_FLOOD)).isEqualTo(40);
-            assertThat(w.detector.droppedEarly(AnomalyType.SYN_SCAN)).isEqualTo(40);
+            // 200 SYNs to 200 listeners from 200 sources. Listeners: from the 11th on, every second new one finds the
+            // table of 10 full, and the two idle longest (a quarter of 10, rounded down) leave: 95 times.
+            assertThat(w.detector.droppedEarly(AnomalyType.SYN_FLOOD)).isEqualTo(190);
+            // Source/target pairs that sent one SYN have a table of 80: from the 81st on, every twentieth new pair
+            // finds it full, and the twenty whose SYN came first leave (81st, 101st, ..., 181st: 6 times).
+            assertThat(w.detector.droppedEarly(AnomalyType.SYN_SCAN)).isEqualTo(120);
             assertThat(w.detector.droppedEarly(AnomalyType.SYNACK_BACKSCATTER)).isZero();
             assertThat(w.detector.droppedEarly(AnomalyType.HANDSHAKE_TIMEOUT)).isZero();
             assertThat(w.detector.untrackedAggregateKeys()).isZero();
@@ -416,16 +418,18 @@ class CraftedTest {
 
         @Test
         void boundedTables_sayHowLongTheKeysThatLeftEarlyHadBeenIdle() {
-            // One key a table: each new source/target pair pushes the previous one out, idle since its SYN.
+            // One key a table, and 8 pairs that sent one SYN: the ninth such pair pushes out the two whose SYNs came
+            // first, the later of them idle since 1 ms, for 9 ms.
             Wire w = new Wire(AnomalySettings.DEFAULTS.withMaxTrackedKeys(1));
-            w.conv(ip(10, 9, 0, 1), 1024, SERVER, 80, 1, 0).client(S);
-            w.after(4 * MS);
-            w.conv(ip(10, 9, 0, 2), 1024, SERVER, 80, 1, 0).client(S); // pair 1 leaves, idle 5 ms
-            w.after(MS);
-            w.conv(ip(10, 9, 0, 3), 1024, SERVER, 80, 1, 0).client(S); // pair 2 leaves, idle 2 ms
+            for (int i = 1; i <= 8; i++) {
+                w.conv(ip(10, 9, 0, i), 1024, SERVER, 80, 1, 0).client(S);
+                w.after(MS - w.step);
+            }
+            w.after(2 * MS);
+            w.conv(ip(10, 9, 0, 9), 1024, SERVER, 80, 1, 0).client(S);
             w.finish();
             assertThat(w.detector.droppedEarly(AnomalyType.SYN_SCAN)).isEqualTo(2);
-            assertThat(w.detector.shortestIdleDroppedNanos(AnomalyType.SYN_SCAN)).isEqualTo(2 * MS);
+            assertThat(w.detector.shortestIdleDroppedNanos(AnomalyType.SYN_SCAN)).isEqualTo(9 * MS);
             // one listener: nothing left its table
             assertThat(w.detector.droppedEarly(AnomalyType.SYN_FLOOD)).isZero();
             assertThat(w.detector.shortestIdleDroppedNanos(AnomalyType.SYN_FLOOD)).isEqualTo(-1);
@@ -433,9 +437,11 @@ class CraftedTest {
 
         @Test
         void boundedTables_aScanAfterManyOtherPairsIsStillFound() {
+            // 100 pairs that each send two SYNs, so each takes a place in the scan table of 10, then a scanner.
             Wire w = new Wire(AnomalySettings.DEFAULTS.withMaxTrackedKeys(10));
-            for (int i = 0; i < 50; i++) {
+            for (int i = 0; i < 100; i++) {
                 w.conv(ip(10, 9, 0, i), 1024, ip(10, 1, 0, i), 80, 1, 0).client(S);
+                w.conv(ip(10, 9, 0, i), 1025, ip(10, 1, 0, i), 80, 1, 0).client(S);
             }
             for (int port = 1; port <= 20; port++) {
                 w.conv(ip(10, 0, 0, 66), 50000, SERVER, port, 777, port * 10).client(S);
@@ -447,15 +453,16 @@ class CraftedTest {
             assertThat(a.evidence("ports")).isEqualTo(20);
             assertThat(a.evidence("syns")).isEqualTo(20L);
             assertThat(w.detector.untracked(AnomalyType.SYN_SCAN)).isZero();
-            // 51 pairs in a table of 10: 21 times two pairs made room
-            assertThat(w.detector.droppedEarly(AnomalyType.SYN_SCAN)).isEqualTo(42);
+            // 101 pairs in a scan table of 10: from the 11th on, every second one made room for itself by pushing
+            // out two (46 times); none of the pairs that sent one SYN had to leave
+            assertThat(w.detector.droppedEarly(AnomalyType.SYN_SCAN)).isEqualTo(92);
         }
 
         @Test
         void boundedTables_aKeyInsideAnIntervalStaysAndNewKeysAreNotCounted() {
             // One key a table. The scanner's pair is inside its scan interval once its first window has been
-            // evaluated (by its next SYN, 6 minutes on); then another source's SYN finds the table full of a key that
-            // may not leave, and is not counted.
+            // evaluated (by its next SYN, 6 minutes on); then another source's second SYN to the server finds the
+            // table full of a key that may not leave, and is not counted (its first went to the pairs that sent one).
             Wire w = new Wire(AnomalySettings.DEFAULTS.withMaxTrackedKeys(1));
             long scanner = ip(10, 0, 0, 66);
             for (int port = 1; port <= 20; port++) {
@@ -464,11 +471,58 @@ class CraftedTest {
             w.after(6 * 60 * SEC);
             w.conv(scanner, 50000, SERVER, 21, 777, 210).client(S);
             w.conv(ip(10, 0, 0, 67), 50001, SERVER, 22, 777, 220).client(S);
+            w.conv(ip(10, 0, 0, 67), 50001, SERVER, 23, 777, 230).client(S);
             w.finish();
             assertThat(w.of("syn_scan")).hasSize(1);
             assertThat(w.of("syn_scan").get(0).evidence("ports")).isEqualTo(20);
             assertThat(w.detector.droppedEarly(AnomalyType.SYN_SCAN)).isZero();
             assertThat(w.detector.untracked(AnomalyType.SYN_SCAN)).isEqualTo(1);
+        }
+
+        @Test
+        void aPairsFirstConnectionCountsInItsScan_evenOnceItHasEnded() {
+            // The scanner's first connection (port 22) is answered, completes and is reset, and the connection leaves
+            // the table, while its SYN is still its pair's only one; the next 19 ports are refused. The scan's window
+            // opened with that first SYN and holds its handshake.
+            Wire w = new Wire();
+            long scanner = ip(10, 0, 0, 66);
+            Wire.Conv first = w.conv(scanner, 50000, SERVER, 22, 777, 5000).established();
+            first.client(R | A);
+            w.after(6 * SEC); // the connection's linger runs out: it leaves, its marks go back for reuse
+            for (int port = 1; port <= 19; port++) {
+                Wire.Conv c = w.conv(scanner, 50000 + port, SERVER, 1000 + port, 900 + port, 0).client(S);
+                c.rawServer(R | A, 0, 901 + port, 0);
+            }
+            w.finish();
+            Anomaly a = w.of("syn_scan").get(0);
+            assertThat(w.of("syn_scan")).hasSize(1);
+            assertThat(a.packets()).containsExactly(1L); // the first connection's SYN began the scan
+            assertThat(a.evidence("ports")).isEqualTo(20);
+            assertThat(a.evidence("syns")).isEqualTo(20L);
+            assertThat(a.evidence("open_ports")).isEqualTo(1L);
+            assertThat(a.evidence("closed_ports")).isEqualTo(19L);
+            assertThat(a.evidence("completed_handshakes")).isEqualTo(1L);
+        }
+
+        @Test
+        void aPairsFirstConnectionCountsInItsScan_whatItDoesLaterToo() {
+            // The first connection's SYN-ACK and final ACK come after the pair's second SYN: the connection was
+            // moved, with its pair, to the scan table, and its events count there.
+            Wire w = new Wire();
+            long scanner = ip(10, 0, 0, 66);
+            Wire.Conv first = w.conv(scanner, 50000, SERVER, 22, 777, 5000).client(S);
+            for (int port = 1; port <= 19; port++) {
+                Wire.Conv c = w.conv(scanner, 50000 + port, SERVER, 1000 + port, 900 + port, 0).client(S);
+                c.rawServer(R | A, 0, 901 + port, 0);
+            }
+            first.server(S | A).client(A);
+            w.finish();
+            Anomaly a = w.of("syn_scan").get(0);
+            assertThat(w.of("syn_scan")).hasSize(1);
+            assertThat(a.evidence("syns")).isEqualTo(20L);
+            assertThat(a.evidence("open_ports")).isEqualTo(1L);
+            assertThat(a.evidence("closed_ports")).isEqualTo(19L);
+            assertThat(a.evidence("completed_handshakes")).isEqualTo(1L);
         }
     }
 
