@@ -85,7 +85,9 @@ public final class AnomalyDetector implements ConnectionListener {
     /**
      * Reuses the per-connection state of connections that have ended for later connections: the state is detached
      * from the ended {@link Connection} ({@link Connection#attachment()} becomes null). For runs where nothing reads
-     * an ended connection's attachment, e.g. with {@link ConnectionTracker#recycleConnections()}.
+     * an ended connection's attachment, e.g. with {@link ConnectionTracker#recycleConnections()}. Without it, the
+     * state of a connection whose SYN is still its source/target pair's only one stays reachable until the scan
+     * detector forgets the pair (up to ten minutes of capture time later), so a busy capture keeps far more of it.
      */
     public AnomalyDetector recycleMarks() {
         recycleMarks = true;
