@@ -39,7 +39,7 @@ public final class ConnectionTracker {
     private final RetiredQueue retiredOrder = new RetiredQueue();
     /** Expired entries, reused for the next connection that leaves (they are long-lived, so worth recycling). */
     private final ArrayDeque<Retired> retiredFree = new ArrayDeque<>();
-    /** Connections that left the table, for reuse (only when {@link #recycleConnections()} was called). */
+    /** Connections that left the table ({@link #recycleConnections()}) or were handed back ({@link #recycleFrom}), for reuse. */
     private final ArrayDeque<Connection> freeConnections = new ArrayDeque<>();
     private boolean recycle;
     private boolean zeekView = true;
@@ -719,12 +719,10 @@ public final class ConnectionTracker {
         }
         boolean sourceIsOrig = sourceIsOriginator(p);
         boolean origIsA = sourceIsOrig == probe.srcIsA;
-        Connection c = freeConnections.pollLast();
-        if (c == null && released != null) {
-            while ((c = released.poll()) != null && c.endedByReuse) {
-                // kept by whoever holds it; never reused
-            }
+        if (released != null) {
+            takeReleased();
         }
+        Connection c = freeConnections.pollLast();
         if (c == null) {
             c = new Connection(probe, incarnation, origIsA, !sourceIsOrig);
         } else {
@@ -741,6 +739,20 @@ public final class ConnectionTracker {
         table.put(c);
         live++;
         return c;
+    }
+
+    /**
+     * Moves the connections handed back since the last call ({@link #recycleFrom}) to the free list, where the last
+     * handed back is reused first: the other thread has just read it, so it is the likeliest to be still in a cache,
+     * where the first handed back of a long queue has long left them.
+     */
+    private void takeReleased() {
+        Connection c;
+        while ((c = released.poll()) != null) {
+            if (!c.endedByReuse) { // one ended by reuse is kept by whoever holds it; never reused
+                freeConnections.add(c);
+            }
+        }
     }
 
     /**
