@@ -208,8 +208,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                     default -> "SYN-ACKs to one target";
                 };
                 String limit = t == AnomalyType.SYN_SCAN
-                        ? keyLimit + ", and " + (long) AnomalySettings.ONE_SYN_PAIRS_PER_KEY * keyLimit
-                                + " pairs that have sent one SYN"
+                        ? keyLimit + ", and " + AnomalySettings.maxOneSynPairs(keyLimit) + " pairs that have sent one SYN"
                         : Integer.toString(keyLimit);
                 long early = droppedEarly.getOrDefault(t, 0L);
                 if (early > 0) {
@@ -471,7 +470,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         g.writeEndObject();
         g.writeNumberField("max_tracked_keys", s.keyLimit);
-        g.writeNumberField("max_one_syn_pairs", (long) AnomalySettings.ONE_SYN_PAIRS_PER_KEY * s.keyLimit);
+        g.writeNumberField("max_one_syn_pairs", AnomalySettings.maxOneSynPairs(s.keyLimit));
         g.writeArrayFieldStart("anomalies_by_code");
         for (CodeCount c : s.sortedCodes()) {
             g.writeStartObject();

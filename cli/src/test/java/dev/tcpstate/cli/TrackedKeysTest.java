@@ -65,6 +65,10 @@ class TrackedKeysTest {
                 .isEqualTo("{\"syn_flood\":0,\"syn_scan\":0,\"synack_backscatter\":0}");
         assertThat(roomy.get("max_tracked_keys").asInt()).isEqualTo(200_000);
         assertThat(roomy.get("max_one_syn_pairs").asInt()).isEqualTo(1_600_000);
+        // 8 times the largest limit does not fit an int: the table of one-SYN pairs stops at the largest one
+        JsonNode largest = Json.mapper().readTree(Cli.run("analyze", "--format", "json", "--max-tracked-keys",
+                "2147483647", FLOOD).out());
+        assertThat(largest.get("max_one_syn_pairs").asLong()).isEqualTo(Integer.MAX_VALUE);
     }
 
     @Test

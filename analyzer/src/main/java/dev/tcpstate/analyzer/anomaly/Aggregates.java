@@ -922,10 +922,6 @@ final class Aggregates {
         }
     }
 
-    int trackedKeys() {
-        return listeners.size() + pairs.size() + oneSyn.size() + victims.size();
-    }
-
     static double round3(double v) {
         return Math.round(v * 1000) / 1000.0;
     }

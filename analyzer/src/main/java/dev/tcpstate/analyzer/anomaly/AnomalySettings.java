@@ -84,6 +84,11 @@ public record AnomalySettings(int repeatLimit, int unacknowledgedFinRetransmissi
      * about 60 bytes, where a scan pair's entry takes some hundreds.
      */
     public int maxOneSynPairs() {
+        return maxOneSynPairs(maxTrackedKeys);
+    }
+
+    /** {@link #maxOneSynPairs()} for a given {@link #maxTrackedKeys}. */
+    public static int maxOneSynPairs(int maxTrackedKeys) {
         return (int) Math.min(Integer.MAX_VALUE, (long) ONE_SYN_PAIRS_PER_KEY * maxTrackedKeys);
     }
 

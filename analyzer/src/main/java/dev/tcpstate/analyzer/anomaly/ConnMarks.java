@@ -50,8 +50,6 @@ final class ConnMarks {
      * names these marks), else 0.
      */
     long oneSynPair;
-    /** Counts the times these marks were reset for a new connection: a record naming them names this generation. */
-    int generation;
     Aggregates.Victim victim;
 
     // --- time_wait_reuse carried from the old incarnation
@@ -88,7 +86,6 @@ final class ConnMarks {
         halfOpen = false;
         scan = null;
         oneSynPair = 0;
-        generation++;
         victim = null;
         endedByReuse = false;
     }

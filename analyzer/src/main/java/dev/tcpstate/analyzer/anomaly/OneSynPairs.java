@@ -12,10 +12,10 @@ import java.util.Arrays;
  * <p>A record: the pair's 64-bit hash (never 0), a second, independent 64-bit hash of the pair (so that a match of
  * both is the pair), the time of the SYN (also when the pair was last seen), the start of the pair's current window,
  * the SYN's packet number, and a long of small fields: the SYN's destination port, whether the SYN lies in the
- * current window, the current window's counts of the connection's answered, refused and completed handshakes (at
- * most one each: they are one connection's), and the generation of the connection's marks. The marks themselves sit
- * in an array beside the records, so that the connection's later events find the record and the move to the scan
- * table points the connection at its new entry.
+ * current window, and the current window's counts of the connection's answered, refused and completed handshakes (at
+ * most one each: they are one connection's). The connection's marks sit in an array beside the records, so that the
+ * move to the scan table points the connection at its new entry; while the marks hold the record's hash
+ * ({@link ConnMarks#oneSynPair}, cleared when they are reset for another connection) they are that connection's.
  *
  * <p>Open addressing with linear probing; a byte of each hash in an array of its own, so that looking up a pair that
  * is not there reads one slot of that array. Deletion shifts the following run back (no tombstones). Not
@@ -29,7 +29,6 @@ final class OneSynPairs {
     private static final long SYN_IN_WINDOW = 1L << 16;
     /** Bit positions of the three counts, four bits each. */
     static final int OPEN = 20, CLOSED = 24, COMPLETED = 28;
-    private static final int GENERATION = 32;
 
     private long[] records;
     private byte[] tags;
@@ -108,7 +107,7 @@ final class OneSynPairs {
         records[r + SYN_TIME] = t;
         records[r + WIN_START] = t;
         records[r + PACKET] = packet;
-        records[r + FIELDS] = (long) m.generation << GENERATION | SYN_IN_WINDOW | (port & PORT_MASK);
+        records[r + FIELDS] = SYN_IN_WINDOW | (port & PORT_MASK);
         marks[i] = m;
     }
 
@@ -152,8 +151,7 @@ final class OneSynPairs {
     /** The connection marks of the pair's SYN, if they are still that connection's (else null). */
     ConnMarks marks(int i) {
         ConnMarks m = marks[i];
-        return m != null && m.oneSynPair == records[i * STRIDE + HASH]
-                && (int) (records[i * STRIDE + FIELDS] >>> GENERATION) == m.generation ? m : null;
+        return m != null && m.oneSynPair == records[i * STRIDE + HASH] ? m : null;
     }
 
     /**
@@ -168,7 +166,7 @@ final class OneSynPairs {
             return;
         }
         records[r + WIN_START] = start + (t - start) / window * window;
-        records[r + FIELDS] &= ~0xFFFF0000L; // keeps the generation and the port
+        records[r + FIELDS] &= PORT_MASK;
     }
 
     /** Counts one event of the current window ({@link #OPEN}, {@link #CLOSED} or {@link #COMPLETED}). */
